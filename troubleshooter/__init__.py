@@ -1,0 +1,60 @@
+"""IoT SIM card troubleshooter: asks about balance, data, plan, device and location, and says what is wrong
+and what to do. Standard library only, so the same code runs on CPython 3.11+ and in Pyodide.
+
+    >>> from troubleshooter import default_tree, diagnose
+    >>> [f.cause.id for f in diagnose(default_tree(), {"balance": "arrears"})]
+    ['arrears']
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from .checks import validate
+from .engine import Finding, QuestionStep, ResultStep, Step, diagnose, next_question, step, walk
+from .facts import FactError, parse_facts, parse_query
+from .schema import LANGS, Tree, TreeError, parse_tree
+
+__all__ = [
+    "LANGS", "FactError", "Finding", "QuestionStep", "ResultStep", "Step", "Tree", "TreeError",
+    "default_tree", "diagnose", "load_tree", "next_question", "parse_facts", "parse_query", "step", "walk",
+]
+
+HERE = Path(__file__).parent
+TREE_TOML = HERE / "tree.toml"
+TREE_JSON = HERE / "tree.json"  # written into the browser's copy of the package by the site build
+
+
+def load_tree(path: str | Path, check: bool = True) -> Tree:
+    """Read, parse and (unless `check` is False) validate a tree file (.toml or .json).
+
+    Raises TreeError whose lines each name the file and the node; a file that cannot be read or decoded
+    is one such line too, so callers have one kind of error to report.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
+    except OSError as err:
+        raise TreeError([f"{path}: cannot be read ({err.strerror or err})"]) from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise TreeError([f"{path}: is not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {err}"]) from None
+    if not isinstance(data, dict):
+        raise TreeError([f"{path}: expected a table at the top level"])
+    tree = parse_tree(data, str(path))
+    if check:
+        problems = validate(tree)
+        if problems:
+            raise TreeError(problems)
+    return tree
+
+
+@lru_cache(maxsize=1)
+def default_tree() -> Tree:
+    """The shipped tree: the prebuilt JSON in the browser's package (checked at build), else the TOML."""
+    if TREE_JSON.exists():
+        return load_tree(TREE_JSON, check=False)
+    return load_tree(TREE_TOML)

@@ -1,0 +1,176 @@
+"""The one renderer of a step: HTML for the site's no-JavaScript fallback and for the live widget alike,
+and plain text for the CLI and the "copy a summary" button.
+
+Every piece of text is escaped here; the JavaScript that paints the result never builds HTML itself.
+Where links point is the only thing that differs between the fallback (anchors inside the page) and the
+live widget (query strings the script intercepts), so that is passed in as a `Links` object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Protocol
+
+from .engine import Finding, QuestionStep, ResultStep, Step
+from .facts import to_query
+from .schema import UNKNOWN, Fact, Option, Question, Tree, Value
+
+
+class Links(Protocol):
+    def answer(self, question: Question, option: Option, facts: Mapping[str, Value]) -> str: ...
+    def back(self, facts: Mapping[str, Value]) -> str: ...
+    def restart(self) -> str: ...
+    def article(self, path: str) -> str: ...
+
+
+class QueryLinks:
+    """Links of the live widget: each answer is the query string of the state it leads to."""
+
+    def __init__(self, tree: Tree, article_base: str = "", locked: Mapping[str, Value] | None = None) -> None:
+        self.tree, self.article_base, self.locked = tree, article_base, dict(locked or {})
+
+    def answer(self, question: Question, option: Option, facts: Mapping[str, Value]) -> str:
+        return to_query(self.tree, {**facts, question.fact: option.value})
+
+    def back(self, facts: Mapping[str, Value]) -> str:
+        return to_query(self.tree, facts)
+
+    def restart(self) -> str:
+        return to_query(self.tree, self.locked)
+
+    def article(self, path: str) -> str:
+        return f"{self.article_base}{path}.html"
+
+
+def ui(tree: Tree, key: str, lang: str, **values: object) -> str:
+    text = tree.ui[key].get(lang)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", str(value))
+    return text
+
+
+def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
+    """How an answer reads back to the person: the option's own words where one says exactly this."""
+    if value == UNKNOWN:
+        return ui(tree, "not_sure", lang)
+    if fact.kind == "region" and isinstance(value, str) and value in tree.regions:
+        return tree.regions[value].get(lang)
+    question = tree.question_for(fact.id)
+    for option in question.options if question else ():
+        if option.value == value:
+            return option.label.get(lang)
+    return str(value)
+
+
+def _why(tree: Tree, finding: Finding, lang: str) -> str:
+    return "; ".join(f"{tree.facts[f].label.get(lang)}: {value_label(tree, tree.facts[f], v, lang)}"
+                     for f, v in finding.why)
+
+
+def _notices(tree: Tree, notices: Sequence[str], lang: str) -> str:
+    if not notices:
+        return ""
+    text = ui(tree, "ignored", lang, fact=", ".join(notices))
+    return f'<p class="ts-notice" role="status">{escape(text)}</p>'
+
+
+def _nav(tree: Tree, step: Step, links: Links, lang: str) -> str:
+    parts = []
+    if step.back is not None:
+        parts.append(f'<a class="ts-back" href="{escape(links.back(step.back))}">{escape(ui(tree, "back", lang))}</a>')
+    if step.answers or isinstance(step, ResultStep):
+        parts.append(f'<a class="ts-restart" href="{escape(links.restart())}">{escape(ui(tree, "restart", lang))}</a>')
+    return f'<p class="ts-nav">{" ".join(parts)}</p>' if parts else ""
+
+
+def render_question(tree: Tree, step: QuestionStep, lang: str, links: Links, anchor: str) -> str:
+    q = step.question
+    facts = {f.id: v for f, v in step.answers}
+    options = "".join(
+        f'<li><a class="ts-option" href="{escape(links.answer(q, o, facts))}" data-fact="{escape(q.fact)}" '
+        f'data-value="{escape(str(o.value))}">{escape(o.label.get(lang))}</a></li>' for o in q.options)
+    note = ""
+    if tree.facts[q.fact].kind == "region":
+        note = f'<p class="ts-note">{escape(ui(tree, "restricted_note", lang))}</p>'
+    progress = ui(tree, "progress", lang, n=step.number, total=step.total)
+    return (
+        f'<section class="ts-step ts-question" id="{anchor}" data-step="{escape(q.id)}" aria-labelledby="{anchor}-h">'
+        f'<p class="ts-progress"><span>{escape(progress)}</span>'
+        f'<progress max="{step.total}" value="{step.number - 1}" aria-hidden="true"></progress></p>'
+        f'<h2 class="ts-title" id="{anchor}-h" tabindex="-1">{escape(q.text.get(lang))}</h2>'
+        f'<p class="ts-hint">{escape(q.hint.get(lang))}</p>'
+        f'<ul class="ts-options">{options}</ul>{note}'
+        f'<details class="ts-howto"><summary>{escape(ui(tree, "howto", lang))}</summary>'
+        f'<p>{escape(tree.facts[q.fact].howto.get(lang))}</p></details>'
+        f'{_nav(tree, step, links, lang)}</section>')
+
+
+def _finding(tree: Tree, finding: Finding, lang: str, links: Links) -> str:
+    c = finding.cause
+    steps = "".join(
+        f'<li><span class="ts-who">{escape(ui(tree, "who_" + s.who, lang))}</span> {escape(s.text.get(lang))}'
+        + (f'<br><span class="ts-wait">{escape(ui(tree, "wait", lang))}: {escape(s.wait.get(lang))}</span>' if s.wait else "")
+        + "</li>" for s in c.steps)
+    why = _why(tree, finding, lang)
+    why_html = f'<p class="ts-why"><strong>{escape(ui(tree, "why", lang))}:</strong> {escape(why)}</p>' if why else ""
+    more = " ".join(f'<a href="{escape(links.article(a))}">{escape(ui(tree, "read_more", lang))}</a>' for a in c.articles[:1])
+    return (f'<article class="ts-cause" data-cause="{escape(c.id)}">'
+            f'<h3>{escape(c.title.get(lang))}</h3><p>{escape(c.summary.get(lang))}</p>{why_html}'
+            f'<h4>{escape(ui(tree, "steps", lang))}</h4><ol class="ts-fix">{steps}</ol>'
+            f'<p class="ts-more">{more}</p></article>')
+
+
+def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor: str) -> str:
+    causes = " ".join(f.cause.id for f in step.findings)
+    intro = ""
+    if len(step.findings) > 1:
+        intro = f'<p>{escape(ui(tree, "result_intro_many", lang, n=len(step.findings)))}</p>'
+    unknown = ""
+    if step.unknown:
+        rows = "".join(f"<dt>{escape(f.label.get(lang))}</dt><dd>{escape(f.howto.get(lang))}</dd>" for f in step.unknown)
+        unknown = f'<div class="ts-unknown"><h3>{escape(ui(tree, "unknown_heading", lang))}</h3><dl>{rows}</dl></div>'
+    answers = ""
+    if step.answers:
+        rows = "".join(f"<dt>{escape(f.label.get(lang))}</dt><dd>{escape(value_label(tree, f, v, lang))}</dd>"
+                       for f, v in step.answers)
+        answers = f'<div class="ts-answers"><h3>{escape(ui(tree, "answers_heading", lang))}</h3><dl>{rows}</dl></div>'
+    summary = render_text(tree, step, lang)
+    return (
+        f'<section class="ts-step ts-result" id="{anchor}" data-causes="{escape(causes)}" aria-labelledby="{anchor}-h">'
+        f'<h2 class="ts-title" id="{anchor}-h" tabindex="-1">{escape(ui(tree, "result_heading", lang))}</h2>{intro}'
+        + "".join(_finding(tree, f, lang, links) for f in step.findings)
+        + f'{unknown}{answers}<div class="ts-summary"><label for="{anchor}-sum">{escape(ui(tree, "summary_label", lang))}</label>'
+        f'<textarea id="{anchor}-sum" class="ts-summary-text" readonly rows="6">{escape(summary)}</textarea>'
+        f'<button type="button" class="ts-copy md-button" data-done="{escape(ui(tree, "copied", lang))}" hidden>'
+        f'{escape(ui(tree, "copy", lang))}</button></div>{_nav(tree, step, links, lang)}</section>')
+
+
+def render_step(tree: Tree, step: Step, lang: str, links: Links, anchor: str = "ts-live-step",
+                notices: Sequence[str] = ()) -> str:
+    """HTML for one step (a question or a result) in `lang`."""
+    body = (render_question(tree, step, lang, links, anchor) if isinstance(step, QuestionStep)
+            else render_result(tree, step, lang, links, anchor))
+    return _notices(tree, notices, lang) + body
+
+
+def render_text(tree: Tree, step: Step, lang: str) -> str:
+    """Plain text of a step: the CLI prints it, and a result's text is the summary sent to customer service."""
+    if isinstance(step, QuestionStep):
+        q = step.question
+        lines = [ui(tree, "progress", lang, n=step.number, total=step.total), q.text.get(lang), q.hint.get(lang)]
+        lines += [f"  {i}. {o.label.get(lang)}" for i, o in enumerate(q.options, 1)]
+        return "\n".join(lines)
+    lines = [ui(tree, "summary_title", lang), ""]
+    for i, f in enumerate(step.findings, 1):
+        lines.append(f"{i}. {f.cause.title.get(lang)}")
+        why = _why(tree, f, lang)
+        if why:
+            lines.append(f"   {ui(tree, 'why', lang)}: {why}")
+        for j, s in enumerate(f.cause.steps, 1):
+            wait = f" ({s.wait.get(lang)})" if s.wait else ""
+            lines.append(f"   {j}) [{ui(tree, 'who_' + s.who, lang)}] {s.text.get(lang)}{wait}")
+    if step.answers:
+        lines += ["", ui(tree, "answers_heading", lang) + ":"]
+        lines += [f"- {f.label.get(lang)}: {value_label(tree, f, v, lang)}" for f, v in step.answers]
+    return "\n".join(lines)
