@@ -1,0 +1,35 @@
+"""Paths and small helpers the hooks share (a leading underscore: MkDocs does not load it as a hook)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # so hooks can import the troubleshooter package itself
+    sys.path.insert(0, str(ROOT))
+NODE_MODULES = ROOT / "node_modules"
+PYODIDE_NPM = NODE_MODULES / "pyodide"
+WEB_SOURCES = ROOT / "troubleshooter" / "web"
+ASSETS = "assets/troubleshooter"  # where the troubleshooter's browser files go, from the site's root
+
+
+def pyodide_version() -> str:
+    return json.loads((PYODIDE_NPM / "package.json").read_text())["version"]
+
+
+def copy_if_changed(src: Path, dest: Path) -> None:
+    """Copy unless an identical-looking file is there already: hooks run once per language build."""
+    if dest.exists() and dest.stat().st_size == src.stat().st_size and dest.stat().st_mtime >= src.stat().st_mtime:
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dest)
+
+
+def write_if_changed(dest: Path, data: bytes) -> None:
+    if dest.exists() and dest.read_bytes() == data:
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(data)

@@ -1,0 +1,49 @@
+"""Package the troubleshooter for the browser: the engine's modules and its tree as JSON, in one zip that
+the Pyodide worker unpacks, plus the thin JavaScript that starts the worker and paints the steps.
+
+The zip's name carries a hash of its contents, so browsers may cache it forever; `config.js` tells the
+scripts that name and where Pyodide lives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import tomllib
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from _project import ASSETS, ROOT, WEB_SOURCES, copy_if_changed, pyodide_version, write_if_changed
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+PACKAGE = ROOT / "troubleshooter"
+BROWSER_MODULES = ("__init__.py", "schema.py", "engine.py", "facts.py", "checks.py", "render.py", "browser.py")
+
+
+def engine_zip() -> bytes:
+    """The package as the browser needs it: no CLI, and the tree already converted to JSON."""
+    tree = tomllib.loads((PACKAGE / "tree.toml").read_text("utf-8"))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in BROWSER_MODULES:
+            info = zipfile.ZipInfo(f"troubleshooter/{name}", (2020, 1, 1, 0, 0, 0))  # fixed date: same bytes, same hash
+            zf.writestr(info, (PACKAGE / name).read_bytes(), zipfile.ZIP_DEFLATED)
+        info = zipfile.ZipInfo("troubleshooter/tree.json", (2020, 1, 1, 0, 0, 0))
+        zf.writestr(info, json.dumps(tree, ensure_ascii=False, separators=(",", ":")), zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    dest = Path(config.site_dir) / ASSETS
+    data = engine_zip()
+    name = f"engine-{hashlib.sha256(data).hexdigest()[:12]}.zip"
+    write_if_changed(dest / name, data)
+    settings = {"pyodide": f"../../pyodide/{pyodide_version()}/", "engine": name}
+    config_js = "// Written by hooks/engine_package.py at build time.\nexport default " + json.dumps(settings) + ";\n"
+    write_if_changed(dest / "config.js", config_js.encode())
+    for src in [*WEB_SOURCES.glob("*.js"), *WEB_SOURCES.glob("*.css")]:
+        copy_if_changed(src, dest / src.name)

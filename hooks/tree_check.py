@@ -1,0 +1,30 @@
+"""Validate the troubleshooter's tree before anything is built, and fail the build with every problem.
+
+Also checks what only the site knows: that each article a cause links to exists in both languages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from _project import ROOT
+from mkdocs.exceptions import PluginError
+from troubleshooter import TreeError, load_tree
+from troubleshooter.checks import validate
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+TREE_FILE = ROOT / "troubleshooter" / "tree.toml"
+
+
+def on_config(config: MkDocsConfig) -> None:
+    docs = Path(config.docs_dir)
+    try:
+        tree = load_tree(TREE_FILE, check=False)
+        problems = validate(tree, lambda lang, path: (docs / lang / f"{path}.md").is_file())
+    except TreeError as err:
+        problems = err.problems
+    if problems:
+        raise PluginError("The troubleshooter's tree is invalid:\n" + "\n".join(problems))

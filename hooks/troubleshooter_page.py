@@ -1,0 +1,43 @@
+"""Put the troubleshooter on the pages that ask for it (front matter `troubleshooter: true`): the whole
+tree rendered as plain HTML by the engine's own renderer, so the first question paints with the page and
+everything works without JavaScript; the script that brings the live engine is added by overrides/main.html.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from _project import ROOT
+from mkdocs.exceptions import PluginError
+from troubleshooter import load_tree
+from troubleshooter.fallback import render_fallback
+from troubleshooter.render import ui
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+MARKER = "<!-- troubleshooter -->"
+
+
+def widget(lang: str, article_base: str = "") -> str:
+    """The widget's root: status line, the static steps, and the (empty) place the live engine paints in."""
+    tree = load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)  # tree_check.py validated it
+    messages = " ".join(f'data-msg-{key.replace("_", "-")}="{escape(ui(tree, key, lang))}"'
+                        for key in ("loading", "engine_failed", "file_note"))
+    return (f'<div class="iot-ts" id="iot-ts" data-engine="static" data-lang="{lang}" '
+            f'data-article-base="{escape(article_base)}" {messages}>'
+            '<p class="ts-status" role="status" hidden></p>'
+            '<p class="ts-announce" aria-live="polite"></p>'
+            f'{render_fallback(tree, lang, article_base)}<div class="ts-live" hidden></div></div>')
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    if not page.meta.get("troubleshooter"):
+        return None
+    if MARKER not in html:
+        raise PluginError(f"{page.file.src_uri}: has troubleshooter: true but no {MARKER} line where it should go")
+    lang = getattr(page.file, "locale", None) or config.theme["language"]
+    return html.replace(MARKER, widget(lang), 1)
