@@ -11,7 +11,7 @@ import sys
 from typing import NoReturn, TextIO
 
 from . import default_tree, load_tree
-from .engine import QuestionStep, ResultStep, diagnose, step
+from .engine import QuestionStep, ResultStep, diagnose, result, step
 from .facts import FactError, parse_facts
 from .render import render_text, ui
 from .schema import LANGS, Tree, TreeError
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
             if args.format == "json":
                 print(json.dumps(diagnosis_json(tree, facts, args.lang), ensure_ascii=False, indent=2), file=stdout)
             else:
-                print(render_text(tree, step(tree, facts), args.lang), file=stdout)
+                print(render_text(tree, result(tree, facts), args.lang), file=stdout)
             return 0
         return interactive(tree, args.lang, stdin, stdout)
     except TreeError as err:

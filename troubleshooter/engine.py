@@ -129,5 +129,13 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step
     if w.current is not None:
         asked = len(undoable) + 1
         return QuestionStep(w.current, asked, asked - 1 + longest_path(tree, w.current.id), answers, back)
+    return result(tree, facts, answers, back)
+
+
+def result(tree: Tree, facts: Facts, answers: tuple[tuple[Fact, Value], ...] | None = None,
+           back: dict[str, Value] | None = None) -> ResultStep:
+    """The result for these facts, whether or not the walk has reached it (the CLI's `diagnose`)."""
+    if answers is None:
+        answers = tuple((tree.facts[f], v) for f, v in facts.items())
     unknown = tuple(fact for fact, value in answers if value == UNKNOWN)
     return ResultStep(tuple(diagnose(tree, facts)), answers, unknown, back)

@@ -79,7 +79,7 @@ def _nav(tree: Tree, step: Step, links: Links, lang: str) -> str:
     parts = []
     if step.back is not None:
         parts.append(f'<a class="ts-back" href="{escape(links.back(step.back))}">{escape(ui(tree, "back", lang))}</a>')
-    if step.answers or isinstance(step, ResultStep):
+    if step.back is not None or isinstance(step, ResultStep):
         parts.append(f'<a class="ts-restart" href="{escape(links.restart())}">{escape(ui(tree, "restart", lang))}</a>')
     return f'<p class="ts-nav">{" ".join(parts)}</p>' if parts else ""
 
