@@ -16,7 +16,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
-from launcher import make_server  # noqa: E402
+from launcher import SiteHandler, make_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -40,8 +40,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class Server:
-    def __init__(self, folder: Path) -> None:
+    """The launcher's server on a free loopback port, optionally sending extra headers (e.g. a CSP)."""
+
+    def __init__(self, folder: Path, headers: dict[str, str] | None = None) -> None:
         self.httpd = make_server(folder)
+        if headers:
+            class WithHeaders(SiteHandler):
+                def end_headers(self) -> None:
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    super().end_headers()
+            self.httpd.RequestHandlerClass = lambda *a, **k: WithHeaders(*a, directory=str(folder), **k)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 

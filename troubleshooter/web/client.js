@@ -100,6 +100,16 @@ export class Widget {
   }
 }
 
+/** Point the site's language switcher at the same answers in the other language. */
+function syncLanguageLinks(query) {
+  for (const link of document.querySelectorAll("a[hreflang]")) {
+    const url = new URL(link.href);
+    url.search = query;
+    url.hash = "";
+    link.href = url.href;
+  }
+}
+
 /** The site's troubleshooter page: keeps answers given on the static steps in the URL, then lets the
  *  live engine take over at the same step. */
 export function mountPage(root) {
@@ -107,6 +117,7 @@ export function mountPage(root) {
   const say = (text) => { status.textContent = text; status.hidden = !text; };
   let pending = null;
   let widget = null;
+  syncLanguageLinks(location.search);
   // Before the engine is live the static steps navigate by #anchors; record each answer in the query.
   root.addEventListener("click", (e) => {
     const link = e.target.closest(".ts-steps a");
@@ -118,7 +129,10 @@ export function mountPage(root) {
     } else if (link.classList.contains("ts-restart")) pending = "";
   });
   addEventListener("hashchange", () => {
-    if (pending !== null && !widget) history.replaceState(null, "", location.pathname + pending + location.hash);
+    if (pending !== null && !widget) {
+      history.replaceState(null, "", location.pathname + pending + location.hash);
+      syncLanguageLinks(pending);
+    }
     pending = null;
   });
   say(root.dataset.msgLoading);
@@ -127,7 +141,10 @@ export function mountPage(root) {
     .then(() => {
       const w = new Widget(root, {
         engine, lang: root.dataset.lang, articleBase: root.dataset.articleBase, useUrl: true,
-        onStep: (res) => root.dispatchEvent(new CustomEvent("troubleshooter-step", { detail: res })),
+        onStep: (res) => {
+          syncLanguageLinks(res.query);
+          root.dispatchEvent(new CustomEvent("troubleshooter-step", { detail: res }));
+        },
       });
       return w.show(location.search).then(() => w);
     })
