@@ -100,64 +100,18 @@ export class Widget {
   }
 }
 
-/** Point the site's language switcher at the same answers in the other language. */
-function syncLanguageLinks(query) {
-  for (const link of document.querySelectorAll("a[hreflang]")) {
-    const url = new URL(link.href);
-    url.search = query;
-    url.hash = "";
-    link.href = url.href;
-  }
-}
-
-/** The site's troubleshooter page: keeps answers given on the static steps in the URL, then lets the
- *  live engine take over at the same step. */
-export function mountPage(root) {
-  const status = root.querySelector(".ts-status");
-  const say = (text) => { status.textContent = text; status.hidden = !text; };
-  let pending = null;
-  let widget = null;
-  syncLanguageLinks(location.search);
-  // Before the engine is live the static steps navigate by #anchors; record each answer in the query.
-  root.addEventListener("click", (e) => {
-    const link = e.target.closest(".ts-steps a");
-    if (!link || widget) return;
-    if (link.dataset.fact) {
-      const q = new URLSearchParams(location.search);
-      q.set(link.dataset.fact, link.dataset.value);
-      pending = "?" + q;
-    } else if (link.classList.contains("ts-restart")) pending = "";
+/** The site's troubleshooter page (see page.js, which loads this): once the engine is live, it takes
+ *  over at the step the URL describes. Resolves when live; rejects when the engine cannot start. */
+export async function mountPage(root) {
+  const engine = await new Engine().ready;
+  const widget = new Widget(root, {
+    engine, lang: root.dataset.lang, articleBase: root.dataset.articleBase, useUrl: true,
+    onStep: (res) => root.dispatchEvent(new CustomEvent("troubleshooter-step", { detail: res })),
   });
-  addEventListener("hashchange", () => {
-    if (pending !== null && !widget) {
-      history.replaceState(null, "", location.pathname + pending + location.hash);
-      syncLanguageLinks(pending);
-    }
-    pending = null;
-  });
-  say(root.dataset.msgLoading);
-  const engine = new Engine();
-  engine.ready
-    .then(() => {
-      const w = new Widget(root, {
-        engine, lang: root.dataset.lang, articleBase: root.dataset.articleBase, useUrl: true,
-        onStep: (res) => {
-          syncLanguageLinks(res.query);
-          root.dispatchEvent(new CustomEvent("troubleshooter-step", { detail: res }));
-        },
-      });
-      return w.show(location.search).then(() => w);
-    })
-    .then((w) => {
-      widget = w;
-      root.querySelector(".ts-steps").hidden = true;
-      w.live.hidden = false;
-      say("");
-      root.dataset.engine = "pyodide";
-      addEventListener("popstate", () => w.show(location.search));
-    })
-    .catch((err) => {
-      console.error("troubleshooter:", err);
-      say(root.dataset.msgEngineFailed);
-    });
+  await widget.show(location.search);
+  root.querySelector(".ts-steps").hidden = true;
+  widget.live.hidden = false;
+  root.dataset.engine = "pyodide";
+  addEventListener("popstate", () => widget.show(location.search));
+  return widget;
 }

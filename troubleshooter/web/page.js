@@ -1,21 +1,68 @@
-// Entry on the site's troubleshooter pages. A classic script on purpose: it still runs from file://,
-// where module scripts are blocked, to say why only the simple version works there. Elsewhere it loads
-// the live troubleshooter (client.js), which starts Python in a worker and takes over the page.
+// Entry on the site's troubleshooter pages. A classic script on purpose: it runs before the page is
+// interactive, and it still runs from file://, where module scripts are blocked. It keeps the answers
+// given on the static steps in the URL (so the live engine takes over at the same step, and the language
+// switcher carries them), then loads the live troubleshooter (client.js) where it can run.
 (function () {
   "use strict";
   var root = document.getElementById("iot-ts");
   if (!root) return;
   var status = root.querySelector(".ts-status");
+  var pending = null;
+
   function show(text) {
     status.textContent = text;
-    status.hidden = false;
+    status.hidden = !text;
   }
+
+  function syncLanguageLinks(query) {
+    var links = document.querySelectorAll("a[hreflang]");
+    for (var i = 0; i < links.length; i++) {
+      var url = new URL(links[i].href);
+      url.search = query;
+      url.hash = "";
+      links[i].href = url.href;
+    }
+  }
+
+  function isLive() {
+    return root.getAttribute("data-engine") === "pyodide";
+  }
+
+  // Static steps navigate by #anchor: note each answer, and put it in the query once the hash moved.
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest(".ts-steps a");
+    if (!link || isLive()) return;
+    if (link.hasAttribute("data-fact")) {
+      var query = new URLSearchParams(location.search);
+      query.set(link.getAttribute("data-fact"), link.getAttribute("data-value"));
+      pending = "?" + query;
+    } else if (link.classList.contains("ts-restart")) {
+      pending = "";
+    }
+  });
+  addEventListener("hashchange", function () {
+    if (pending === null || isLive()) return;
+    try {
+      history.replaceState(null, "", location.pathname + pending + location.hash);
+    } catch (err) {
+      // some browsers refuse to rewrite file:// URLs; the answers then simply stay out of the URL
+    }
+    syncLanguageLinks(pending);
+    pending = null;
+  });
+  root.addEventListener("troubleshooter-step", function (event) {
+    syncLanguageLinks(event.detail.query);
+  });
+  syncLanguageLinks(location.search);
+
   if (location.protocol === "file:") {
     show(root.getAttribute("data-msg-file-note"));
     return;
   }
+  show(root.getAttribute("data-msg-loading"));
   import(new URL("client.js", document.currentScript.src).href)
-    .then(function (client) { client.mountPage(root); })
+    .then(function (client) { return client.mountPage(root); })
+    .then(function () { show(""); })
     .catch(function (err) {
       console.error("troubleshooter:", err);
       show(root.getAttribute("data-msg-engine-failed"));

@@ -1,0 +1,176 @@
+"""The troubleshooter in Debian's Chromium: live engine, prefilled links, back and restart, language
+switch, no JavaScript, file://, a failed Pyodide, tampered links, and the Content-Security-Policy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import Server
+
+pytestmark = pytest.mark.browser
+
+LIVE = ".iot-ts[data-engine=pyodide]"
+BOOT_MS = 60_000
+
+
+def live_causes(page) -> list[str]:
+    return page.eval_on_selector_all(".ts-live [data-cause]", "els => els.map(e => e.dataset.cause)")
+
+
+def answer(page, value: str) -> None:
+    """Click the live answer with this value and wait for the step after it."""
+    before = page.get_attribute(".ts-live .ts-step", "id") + page.url
+    page.click(f'.ts-live a.ts-option[data-value="{value}"]')
+    page.wait_for_function("b => document.querySelector('.ts-live .ts-step').id + location.href !== b", arg=before)
+
+
+def open_live(page, server: Server, path: str) -> None:
+    page.goto(server.url + path)
+    page.wait_for_selector(LIVE, timeout=BOOT_MS)
+
+
+@pytest.mark.parametrize(("lang", "prefix", "result_heading"), [("zh", "", "排查结果"), ("en", "en/", "What we found")])
+def test_click_through_to_a_diagnosis(page, server: Server, lang: str, prefix: str, result_heading: str) -> None:
+    open_live(page, server, f"{prefix}troubleshooter.html")
+    assert page.is_visible(".ts-live [data-step=plan]") and not page.is_visible(".ts-steps")
+    for value in ("valid", "0", "same", "arrears"):
+        answer(page, value)
+    assert live_causes(page) == ["arrears"]
+    assert page.inner_text(".ts-live h2") == result_heading
+    assert parse_qs(urlsplit(page.url).query) == {"plan": ["valid"], "unused_months": ["0"], "device": ["same"], "balance": ["arrears"]}
+    summary = page.input_value(".ts-live .ts-summary-text")
+    assert "arrears" not in summary or lang == "en"  # the summary is written in the page's language
+    assert page.is_visible(".ts-live .ts-copy")
+    assert page.evaluate("document.activeElement.classList.contains('ts-title')"), "focus moves to the new step"
+    assert page.errors == []
+
+
+def test_a_prefilled_link_lands_on_all_its_causes(page, server: Server) -> None:
+    open_live(page, server, "en/troubleshooter.html?plan=expired&months_expired=5&balance=arrears&data_usage=over_plan")
+    assert live_causes(page) == ["expired_cancelled", "arrears", "over_quota"]
+    why = page.inner_text('.ts-live [data-cause=expired_cancelled] .ts-why')
+    assert "Plan validity" in why and "5" in why
+
+
+def test_prefilled_answers_are_not_asked_again(page, server: Server) -> None:
+    open_live(page, server, "en/troubleshooter.html?plan=valid&unused_months=2&device=same")
+    assert page.get_attribute(".ts-live .ts-step", "data-step") == "balance"
+    assert "Question 4 of at most 10" in page.inner_text(".ts-live .ts-progress")
+
+
+def test_back_restart_and_the_browser_back_button(page, server: Server) -> None:
+    open_live(page, server, "en/troubleshooter.html")
+    answer(page, "valid")
+    answer(page, "0")
+    assert page.get_attribute(".ts-live .ts-step", "data-step") == "device"
+    page.click(".ts-live a.ts-back")
+    page.wait_for_selector(".ts-live [data-step=unused]")
+    page.go_back()
+    page.wait_for_selector(".ts-live [data-step=device]")
+    page.click(".ts-live a.ts-restart")
+    page.wait_for_selector(".ts-live [data-step=plan]")
+    assert urlsplit(page.url).query == ""
+
+
+def test_switching_language_keeps_the_answers(page, server: Server) -> None:
+    open_live(page, server, "troubleshooter.html")
+    answer(page, "valid")
+    answer(page, "0")
+    answer(page, "phone")
+    page.hover(".md-header .md-select")  # Material's language menu opens on hover
+    page.click('.md-select a[hreflang="en"]')
+    page.wait_for_selector(LIVE, timeout=BOOT_MS)
+    assert "/en/troubleshooter.html" in page.url
+    assert live_causes(page) == ["phone_use"]
+    assert page.inner_text(".ts-live h3").startswith("The IoT card was used in a phone")
+
+
+def reach_result_by_links(page) -> None:
+    """With no engine, the static steps: first question visible at once, then anchors to a result."""
+    assert page.is_visible("#ts-q-plan")
+    page.click("#ts-q-plan a.ts-option[data-value=valid]")
+    assert page.is_visible("#ts-q-unused") and not page.is_visible("#ts-q-plan")
+    page.click("#ts-q-unused a.ts-option[data-value='0']")
+    page.click("#ts-q-device a.ts-option[data-value=other_device]")
+    result = page.locator(".ts-steps .ts-result:visible")
+    assert result.count() == 1 and result.get_attribute("data-causes") == "device_binding"
+    assert result.locator("[data-cause=device_binding] .ts-fix li").count() >= 2
+
+
+def test_without_javascript_links_reach_a_diagnosis(browser, server: Server) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server.url + "en/troubleshooter.html")
+    reach_result_by_links(page)
+    assert page.get_attribute(".iot-ts", "data-engine") == "static"
+    context.close()
+
+
+def test_from_file_the_fallback_works_and_says_why(page, site: Path) -> None:
+    page.goto((site / "troubleshooter.html").as_uri())
+    page.wait_for_selector(".ts-status:visible")
+    assert "启动程序" in page.inner_text(".ts-status")
+    reach_result_by_links(page)
+
+
+def test_when_pyodide_fails_the_fallback_stays_usable(page, server: Server) -> None:
+    page.route("**/*.wasm", lambda route: route.abort())
+    page.goto(server.url + "en/troubleshooter.html")
+    page.wait_for_selector(".ts-status:has-text('could not load')", timeout=BOOT_MS)
+    assert page.get_attribute(".iot-ts", "data-engine") == "static"
+    reach_result_by_links(page)
+
+
+def test_answers_given_before_the_engine_is_live_are_kept(page, server: Server) -> None:
+    hold = []
+    page.route("**/*.wasm", lambda route: hold.append(route))  # keep Pyodide waiting
+    page.goto(server.url + "en/troubleshooter.html")
+    page.click("#ts-q-plan a.ts-option[data-value=valid]")
+    page.click("#ts-q-unused a.ts-option[data-value='0']")
+    assert parse_qs(urlsplit(page.url).query) == {"plan": ["valid"], "unused_months": ["0"]}
+    while not hold:
+        page.wait_for_timeout(100)
+    hold[0].continue_()
+    page.wait_for_selector(LIVE, timeout=BOOT_MS)
+    assert page.get_attribute(".ts-live .ts-step", "data-step") == "device"
+
+
+@pytest.mark.parametrize("payload", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>'])
+def test_a_tampered_link_shows_a_notice_and_runs_nothing(page, server: Server, payload: str) -> None:
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    from urllib.parse import quote
+    open_live(page, server, f"en/troubleshooter.html?balance={quote(payload)}&{quote(payload)}=1&plan=valid")
+    notice = page.inner_text(".ts-live .ts-notice")
+    assert "ignored" in notice and "balance" in notice
+    assert page.get_attribute(".ts-live .ts-step", "data-step") == "unused", "valid answers are kept"
+    assert page.locator(".ts-live script, .ts-live img, .ts-live svg").count() == 0
+    assert dialogs == []
+
+
+CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'"
+
+
+def test_the_troubleshooter_runs_under_a_strict_csp(browser, site: Path) -> None:
+    csp_server = Server(site, headers={"Content-Security-Policy": CSP})
+    context = browser.new_context()
+    context.add_init_script("""
+        window.__violations = [];
+        document.addEventListener('securitypolicyviolation', e =>
+          window.__violations.push([e.violatedDirective, e.blockedURI, e.sourceFile].join(' ')));
+    """)
+    page = context.new_page()
+    try:
+        page.goto(csp_server.url + "en/troubleshooter.html")
+        page.wait_for_selector(LIVE, timeout=BOOT_MS)
+        page.click('.ts-live a.ts-option[data-value="valid"]')
+        page.wait_for_selector(".ts-live [data-step=unused]")
+        ours = [v for v in page.evaluate("window.__violations")
+                if "/assets/troubleshooter/" in v or "/pyodide/" in v or " eval" in v or "wasm" in v]
+        assert ours == []
+    finally:
+        context.close()
+        csp_server.close()
