@@ -22,13 +22,15 @@ if TYPE_CHECKING:
 MARKER = "<!-- troubleshooter -->"
 
 
-def widget(lang: str, article_base: str = "") -> str:
-    """The widget's root: status line, the static steps, and the (empty) place the live engine paints in."""
+def widget(lang: str, article_base: str = "", url_mode: str = "push") -> str:
+    """The widget's root: status line, the static steps, and the (empty) place the live engine paints in.
+    `article_base` leads from the page to its language's root; `url_mode` "replace" keeps an embedded
+    page from adding entries to the portal's session history."""
     tree = load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)  # tree_check.py validated it
     messages = " ".join(f'data-msg-{key.replace("_", "-")}="{escape(ui(tree, key, lang))}"'
                         for key in ("loading", "engine_failed", "file_note"))
     return (f'<div class="iot-ts" id="iot-ts" data-engine="static" data-lang="{lang}" '
-            f'data-article-base="{escape(article_base)}" {messages}>'
+            f'data-article-base="{escape(article_base)}" data-url-mode="{url_mode}" {messages}>'
             '<p class="ts-status" role="status" hidden></p>'
             '<p class="ts-announce" aria-live="polite"></p>'
             f'{render_fallback(tree, lang, article_base)}<div class="ts-live" hidden></div></div>')
@@ -40,4 +42,6 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     if MARKER not in html:
         raise PluginError(f"{page.file.src_uri}: has troubleshooter: true but no {MARKER} line where it should go")
     lang = getattr(page.file, "locale", None) or config.theme["language"]
-    return html.replace(MARKER, widget(lang), 1)
+    depth = page.file.norm_src_uri.count("/") if hasattr(page.file, "norm_src_uri") else 0
+    embedded = bool(page.meta.get("embed"))
+    return html.replace(MARKER, widget(lang, "../" * depth, "replace" if embedded else "push"), 1)

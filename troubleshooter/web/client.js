@@ -44,10 +44,10 @@ export class Engine {
   }
 }
 
-/** Paints steps into one widget root. `state` says where the answers live: the page's URL, or memory. */
+/** Paints steps into one widget root. `urlMode` says whether answers also go into the page's URL. */
 export class Widget {
-  constructor(root, { engine, lang, articleBase = "", locked = {}, useUrl = false, onStep = null }) {
-    Object.assign(this, { root, engine, lang, articleBase, locked, useUrl, onStep });
+  constructor(root, { engine, lang = "zh", articleBase = "", locked = {}, urlMode = null, linkTarget = null, onStep = null }) {
+    Object.assign(this, { root, engine, lang, articleBase, locked, urlMode, linkTarget, onStep });
     this.live = root.querySelector(".ts-live");
     this.announcer = root.querySelector(".ts-announce");
     this.query = "";
@@ -70,12 +70,18 @@ export class Widget {
   async show(query, { push = false, focus = false } = {}) {
     const res = await this.engine.step({ query, lang: this.lang, locked: this.locked, articleBase: this.articleBase });
     this.query = res.query;
-    if (this.useUrl) {
+    if (this.urlMode) { // "push" or "replace": keep the answers in the page's URL
       const url = location.pathname + res.query;
-      push ? history.pushState(null, "", url) : history.replaceState(null, "", url);
+      push && this.urlMode === "push" ? history.pushState(null, "", url) : history.replaceState(null, "", url);
     }
     const doc = new DOMParser().parseFromString(res.html, "text/html");
     this.live.replaceChildren(...doc.body.childNodes);
+    if (this.linkTarget) { // inside a portal, articles open beside it rather than replacing it
+      for (const a of this.live.querySelectorAll('a[href]:not([href^="?"])')) {
+        a.target = this.linkTarget;
+        a.rel = "noopener";
+      }
+    }
     for (const button of this.live.querySelectorAll(".ts-copy")) button.hidden = false;
     const title = this.live.querySelector(".ts-title");
     if (focus && title) title.focus({ preventScroll: false });
@@ -105,9 +111,11 @@ export class Widget {
 export async function mountPage(root) {
   const engine = await new Engine().ready;
   const widget = new Widget(root, {
-    engine, lang: root.dataset.lang, articleBase: root.dataset.articleBase, useUrl: true,
+    engine, lang: root.dataset.lang, articleBase: root.dataset.articleBase, urlMode: root.dataset.urlMode || "push",
     onStep: (res) => root.dispatchEvent(new CustomEvent("troubleshooter-step", { detail: res })),
   });
+  // The embed page (embed-frame.js) passes a portal's facts this way; Python checks them like any query.
+  root.addEventListener("troubleshooter-set-facts", (e) => widget.show("?" + new URLSearchParams(e.detail)));
   await widget.show(location.search);
   root.querySelector(".ts-steps").hidden = true;
   widget.live.hidden = false;

@@ -1,0 +1,67 @@
+"""What integrators see, generated from the tree at build time so it can never drift from the engine:
+the facts and causes tables of the integration guide (markers `<!-- facts-table -->` and
+`<!-- causes-table -->`), and `messages.js`, the few words the embed shows before Python has loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from _project import ASSETS, ROOT, write_if_changed
+from troubleshooter import load_tree
+from troubleshooter.facts import accepted
+from troubleshooter.render import value_label
+from troubleshooter.schema import LANGS, Tree
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+HEADINGS = {
+    "zh": (("事实", "可取的值", "含义"), ("原因", "标题", "说明文章")),
+    "en": (("Fact", "Values", "Meaning"), ("Cause", "Title", "Article")),
+}
+EMBED_MESSAGES = ("loading", "engine_failed")
+
+
+def tree() -> Tree:
+    return load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)  # tree_check.py validated it
+
+
+def facts_table(t: Tree, lang: str) -> str:
+    rows = []
+    for fact in t.facts.values():
+        if fact.kind == "choice":
+            values = "<br>".join(f"`{v}`: {value_label(t, fact, v, lang)}" for v in fact.values)
+        else:
+            values = accepted(t, fact)
+        rows.append(f"| `{fact.id}` | {values} | {fact.label.get(lang)} |")
+    head = HEADINGS[lang][0]
+    return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|", *rows])
+
+
+def causes_table(t: Tree, lang: str, to_root: str) -> str:
+    rows = [f"| `{c.id}` | {c.title.get(lang)} | [{c.articles[0]}]({to_root}{c.articles[0]}.md) |" for c in t.causes]
+    head = HEADINGS[lang][1]
+    return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|", *rows])
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    if "<!-- facts-table -->" not in markdown and "<!-- causes-table -->" not in markdown:
+        return None
+    lang = getattr(page.file, "locale", None) or config.theme["language"]
+    to_root = "../" * page.file.norm_src_uri.count("/") if hasattr(page.file, "norm_src_uri") else ""
+    t = tree()
+    return (markdown.replace("<!-- facts-table -->", facts_table(t, lang))
+            .replace("<!-- causes-table -->", causes_table(t, lang, to_root)))
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    t = tree()
+    messages = {lang: {key: t.ui[key].get(lang) for key in EMBED_MESSAGES} for lang in LANGS}
+    js = "// Written by hooks/integration.py from troubleshooter/tree.toml.\nexport default " + \
+        json.dumps(messages, ensure_ascii=False) + ";\n"
+    write_if_changed(Path(config.site_dir) / ASSETS / "messages.js", js.encode())
