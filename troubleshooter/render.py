@@ -142,7 +142,7 @@ def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor:
         + "".join(_finding(tree, f, lang, links) for f in step.findings)
         + f'{unknown}{answers}<div class="ts-summary"><label for="{anchor}-sum">{escape(ui(tree, "summary_label", lang))}</label>'
         f'<textarea id="{anchor}-sum" class="ts-summary-text" readonly rows="6">{escape(summary)}</textarea>'
-        f'<button type="button" class="ts-copy md-button" data-done="{escape(ui(tree, "copied", lang))}" hidden>'
+        f'<button type="button" class="ts-copy" data-done="{escape(ui(tree, "copied", lang))}" hidden>'
         f'{escape(ui(tree, "copy", lang))}</button></div>{_nav(tree, step, links, lang)}</section>')
 
 
