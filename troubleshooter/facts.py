@@ -20,6 +20,12 @@ class FactError(ValueError):
     """A fact given on the command line is not valid. The message is one line naming the fact."""
 
 
+def shown(raw: object) -> str:
+    """Untrusted text as it may appear in a one-line message: short, printable characters only."""
+    text = str(raw)
+    return "".join(c if c.isprintable() else "?" for c in text[:40]) + ("…" if len(text) > 40 else "")
+
+
 def accepted(tree: Tree, fact: Fact) -> str:
     """The accepted values of a fact, as said to a person who got one wrong."""
     if fact.kind == "number":
@@ -46,8 +52,7 @@ def parse_value(tree: Tree, fact: Fact, raw: object) -> Value:
             return raw
     elif isinstance(raw, str) and raw in fact.values:
         return raw
-    shown = str(raw)[:40]
-    raise FactError(f"{fact.id}: {shown!s} is not accepted; expected {accepted(tree, fact)}")
+    raise FactError(f"{fact.id}: {shown(raw)} is not accepted; expected {accepted(tree, fact)}")
 
 
 def parse_facts(tree: Tree, raw: object) -> dict[str, Value]:
@@ -58,7 +63,7 @@ def parse_facts(tree: Tree, raw: object) -> dict[str, Value]:
     for key, value in raw.items():
         fact = tree.facts.get(key) if isinstance(key, str) else None
         if fact is None:
-            raise FactError(f"{str(key)[:40]}: unknown fact; expected one of {', '.join(tree.facts)}")
+            raise FactError(f"{shown(key)}: unknown fact; expected one of {', '.join(tree.facts)}")
         facts[key] = parse_value(tree, fact, value)
     return facts
 
@@ -76,7 +81,7 @@ def parse_lenient(tree: Tree, pairs: list[tuple[str, object]]) -> tuple[dict[str
                 raise FactError(key)
             facts[key] = parse_value(tree, fact, value)
         except FactError:
-            dropped.append(str(key)[:40])
+            dropped.append(shown(key))
     return facts, dropped
 
 
