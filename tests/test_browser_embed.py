@@ -77,6 +77,7 @@ def test_the_web_component_on_another_origin(page, help_site: Server, tmp_path: 
         page.eval_on_selector("iot-troubleshooter", "el => { el.setAttribute('lang', 'zh'); el.setAttribute('facts', '{\"device\": \"phone\", \"plan\": \"valid\", \"unused_months\": 1}'); }")
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=phone_use]")
         assert "物联网卡" in page.inner_text("iot-troubleshooter .ts-live h3")
+        assert page.get_attribute("iot-troubleshooter .iot-ts", "lang") == "zh"
         assert page.errors == []
     finally:
         p.close()

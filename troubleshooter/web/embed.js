@@ -91,6 +91,7 @@ class IotTroubleshooter extends HTMLElement {
     if (this.getAttribute("lang") && this.getAttribute("lang") !== lang) {
       console.warn(`iot-troubleshooter: lang must be one of ${LANGS.join(", ")}; using zh`);
     }
+    this.root.lang = lang; // screen readers pick the right voice even on a page in another language
     Object.assign(this.widget, {
       lang, locked: parseFacts(this.getAttribute("facts")),
       articleBase: new URL(lang === "zh" ? "../../" : `../../${lang}/`, import.meta.url).href,
