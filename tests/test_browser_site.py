@@ -1,0 +1,41 @@
+"""The site as a reader uses it: Chinese search, and the language switcher landing on the same page."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Server
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize(("start", "query", "expected"), [
+    ("index.html", "停机保号", "reference/glossary.html"),
+    ("index.html", "机卡分离", "causes/device-binding.html"),
+    ("en/index.html", "data cap", "en/causes/over-quota.html"),
+])
+def test_search_finds_articles_by_their_terms(page, server: Server, start: str, query: str, expected: str) -> None:
+    page.goto(server.url + start)
+    page.click("input.md-search__input")
+    for _ in range(50):  # the index loads in a worker after the first keystroke; type again until it answers
+        page.fill("input.md-search__input", "")
+        page.fill("input.md-search__input", query)
+        page.wait_for_timeout(200)
+        if page.locator(".md-search-result__item").count():
+            break
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
+    assert any(h.split("?")[0].split("#")[0] == server.url + expected for h in hrefs), hrefs
+
+
+@pytest.mark.parametrize(("start", "lang", "landing"), [
+    ("causes/arrears.html", "en", "en/causes/arrears.html"),
+    ("en/manage/refunds.html", "zh", "manage/refunds.html"),
+])
+def test_the_language_switcher_lands_on_the_same_page(page, server: Server, start: str, lang: str, landing: str) -> None:
+    page.goto(server.url + start)
+    page.hover(".md-header .md-select")
+    page.click(f'.md-select a[hreflang="{lang}"]')
+    page.wait_for_load_state()
+    assert page.url == server.url + landing
+    assert page.get_attribute("html", "lang") == lang
+    assert page.errors == []
