@@ -106,6 +106,17 @@ export class Widget {
   }
 }
 
+/** Any object as a query string, without judging it: Python decides what is valid. */
+function toQuery(facts) {
+  const query = new URLSearchParams();
+  if (facts && typeof facts === "object" && !Array.isArray(facts)) {
+    for (const [name, value] of Object.entries(facts)) {
+      query.append(name, value !== null && typeof value === "object" ? JSON.stringify(value) : String(value));
+    }
+  }
+  return "?" + query;
+}
+
 /** The site's troubleshooter page (see page.js, which loads this): once the engine is live, it takes
  *  over at the step the URL describes. Resolves when live; rejects when the engine cannot start. */
 export async function mountPage(root) {
@@ -115,7 +126,7 @@ export async function mountPage(root) {
     onStep: (res) => root.dispatchEvent(new CustomEvent("troubleshooter-step", { detail: res })),
   });
   // The embed page (embed-frame.js) passes a portal's facts this way; Python checks them like any query.
-  root.addEventListener("troubleshooter-set-facts", (e) => widget.show("?" + new URLSearchParams(e.detail)));
+  root.addEventListener("troubleshooter-set-facts", (e) => widget.show(toQuery(e.detail)));
   await widget.show(location.search);
   root.querySelector(".ts-steps").hidden = true;
   widget.live.hidden = false;
