@@ -30,12 +30,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# Debian's Chromium (for the browser tests) and nginx (for the serving test); never a browser download.
+# Debian's Chromium (for the browser tests), nginx with its brotli_static module (for the serving
+# test, tests/test_serving.py) and a Chinese font (so the test screenshots are readable); never a
+# browser download.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	test -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so || missing="$$missing libnginx-mod-http-brotli-static"; \
+	test -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing from Debian:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+
+# The offline bundle (README.md, "Offline bundle"): dist/<name>-<version>.zip with the site and its launcher.
+.PHONY: bundle
+bundle: setup
+	$(PY) deploy/bundle.py

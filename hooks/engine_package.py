@@ -1,8 +1,10 @@
 """Package the troubleshooter for the browser: the engine's modules and its tree as JSON, in one zip that
 the Pyodide worker unpacks, plus the thin JavaScript that starts the worker and paints the steps.
 
+The zip that ships also holds each module precompiled to `.pyc` by Pyodide itself (_runtime_build.py), so
+the browser imports the engine without compiling it; the sources stay beside them for readable tracebacks.
 The zip's name carries a hash of its contents, so browsers may cache it forever; `config.js` tells the
-scripts that name and where Pyodide lives.
+scripts that name, where Pyodide lives, the trimmed standard library's name, and the inline lock.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from _project import ASSETS, ROOT, WEB_SOURCES, copy_if_changed, pyodide_version, write_if_changed
+from _runtime_build import prepare, stdlib_name
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -39,10 +42,12 @@ def engine_zip() -> bytes:
 
 def on_post_build(config: MkDocsConfig) -> None:
     dest = Path(config.site_dir) / ASSETS
-    data = engine_zip()
+    runtime = prepare(engine_zip())  # cached; python_runtime.py ships runtime.stdlib under stdlib_name()
+    data = runtime.engine
     name = f"engine-{hashlib.sha256(data).hexdigest()[:12]}.zip"
     write_if_changed(dest / name, data)
-    settings = {"pyodide": f"../../pyodide/{pyodide_version()}/", "engine": name}
+    settings = {"pyodide": f"../../pyodide/{pyodide_version()}/", "engine": name,
+                "stdlib": stdlib_name(runtime), "lock": runtime.lock}
     config_js = "// Written by hooks/engine_package.py at build time.\nexport default " + json.dumps(settings) + ";\n"
     write_if_changed(dest / "config.js", config_js.encode())
     for src in [*WEB_SOURCES.glob("*.js"), *WEB_SOURCES.glob("*.css")]:

@@ -1,0 +1,258 @@
+"""Prepare the browser's Python runtime at build time (a leading underscore: a helper, not a hook).
+
+A stock Pyodide spends most of its start-up compiling standard-library sources, and fetches a 119 KB
+lock file the troubleshooter never uses. So, with Pyodide itself under Node (hooks/runtime_node.mjs):
+
+1. trace: boot the stock Pyodide, load the engine as the worker does, answer every request the tree
+   allows (every path, every step, both languages, plus bad input), and note the standard-library
+   modules that got imported; the list is computed here on every input change, never kept by hand;
+2. compile those modules (plus the `encodings` package whole: codecs are looked up by name at run time)
+   to sourceless unchecked-hash `.pyc`, and the engine to `.pyc` beside its sources, inside that same
+   Pyodide (its magic number; the host's Python may be any version);
+3. check: boot Pyodide on the result with the minimal inline lock, answer every request again, and
+   fail the build unless each answer is byte-identical to the stock run's.
+
+The result is cached in .cache/python-runtime/<key>, keyed by everything it depends on (Pyodide's
+files, the engine and tree, this code), so rebuilds and `mkdocs serve` reuse it; a Pyodide upgrade or a
+new question rebuilds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from _project import PYODIDE_NPM, ROOT
+from mkdocs.exceptions import PluginError
+
+HOOKS = Path(__file__).resolve().parent
+DRIVER = HOOKS / "runtime_node.mjs"
+INSIDE = HOOKS / "runtime_inside.py"
+CACHE = ROOT / ".cache" / "python-runtime"
+KEEP_CACHED = 4  # older entries are pruned
+WHOLE_PACKAGES = ("encodings",)
+NODE_TIMEOUT_S = 600
+LANGS = ("zh", "en")
+# A request the engine must reject politely: unknown names, bad values, markup (the tampered-link test).
+BAD_QUERY = "?balance=%3Cscript%3E&unknown=1&plan=valid&months_expired=-3"
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the site ships: the trimmed stdlib zip, the precompiled engine zip, and the inline lock."""
+
+    stdlib: bytes
+    engine: bytes
+    lock: dict[str, Any]
+    modules: tuple[str, ...]  # the stdlib zip's entries, as source paths (`json/__init__.py`)
+    key: str
+
+
+def stdlib_name(runtime: Runtime) -> str:
+    """The trimmed stdlib's file name in the site: its content hash, so it may be cached forever."""
+    return f"stdlib-{hashlib.sha256(runtime.stdlib).hexdigest()[:12]}.zip"
+
+
+def pyodide_lock_info() -> dict[str, Any]:
+    lock_path = PYODIDE_NPM / "pyodide-lock.json"
+    try:
+        return json.loads(lock_path.read_text("utf-8"))["info"]
+    except (OSError, ValueError, KeyError) as err:
+        raise PluginError(f"cannot read info from {lock_path} ({err}): run `npm ci` to restore node_modules") from None
+
+
+def minimal_lock() -> dict[str, Any]:
+    """A lock with no packages and the shipped lock's ABI: the worker passes it inline, so the browser
+    fetches no pyodide-lock.json. Pyodide refuses a lock whose `abi_version` differs from its own, so it is
+    read from the lock that came with this very Pyodide, never written by hand."""
+    return {"info": pyodide_lock_info(), "packages": {}}
+
+
+def requests() -> list[str]:
+    """Every request the page can make of the engine: each step of each path of the tree in both
+    languages (troubleshooter.checks.paths enumerates them), plus bad input and a portal's locked facts."""
+    from troubleshooter import load_tree
+    from troubleshooter.checks import facts_of, paths
+    from troubleshooter.facts import to_query
+
+    tree = load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)  # tree_check.py validates it
+    queries: dict[str, None] = {"": None}
+    for path in paths(tree):
+        for i in range(1, len(path) + 1):
+            queries[to_query(tree, facts_of(path[:i]))] = None
+    out = [json.dumps({"query": q, "lang": lang, "locked": {}, "articleBase": ""}) for q in queries for lang in LANGS]
+    first = tree.questions[tree.start]
+    locked = {first.fact: first.options[0].value}
+    for lang in LANGS:
+        out.append(json.dumps({"query": BAD_QUERY, "lang": lang, "locked": {}, "articleBase": "../"}))
+        out.append(json.dumps({"query": "", "lang": lang, "locked": locked, "articleBase": ""}))
+    out += ["not json", "[1]", json.dumps({"lang": "xx", "query": 3, "locked": [1]})]
+    return out
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cache_key(engine_source: bytes) -> str:
+    """Everything the runtime depends on: Pyodide's own files, the engine and tree, and this code."""
+    h = hashlib.sha256(b"python-runtime/1\n")
+    for name in ("package.json", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
+        path = PYODIDE_NPM / name
+        stat = path.stat() if path.exists() else None
+        # size+mtime for the big files keeps the key cheap; the version is in package.json's contents
+        h.update(f"{name}:{stat and (stat.st_size, stat.st_mtime_ns)}\n".encode())
+    h.update((PYODIDE_NPM / "package.json").read_bytes())
+    for path in (DRIVER, INSIDE, Path(__file__)):
+        h.update(_file_digest(path).encode())
+    h.update(hashlib.sha256(engine_source).digest())
+    h.update(json.dumps(WHOLE_PACKAGES).encode())
+    return h.hexdigest()[:20]
+
+
+def node() -> str:
+    found = shutil.which("node")
+    if not found:
+        raise PluginError("node is not on PATH: the build runs Pyodide under Node to prepare the troubleshooter's "
+                          "Python runtime; install Node 20 (Debian: `apt-get install nodejs`) and run again")
+    return found
+
+
+def run_node(job: dict[str, Any]) -> dict[str, Any]:
+    """One run of the Node driver; its result, or a PluginError that says what broke."""
+    if not (PYODIDE_NPM / "pyodide.mjs").is_file():
+        raise PluginError(f"{PYODIDE_NPM} is incomplete: run `make serve` (or `npm ci`) first")
+    with tempfile.TemporaryDirectory(prefix="pyodide-job-") as tmp:
+        job_path, result_path = Path(tmp) / "job.json", Path(tmp) / "result.json"
+        job_path.write_text(json.dumps(job))
+        try:
+            proc = subprocess.run([node(), str(DRIVER), str(job_path), str(result_path)],
+                                  capture_output=True, text=True, timeout=NODE_TIMEOUT_S, cwd=ROOT)
+        except subprocess.TimeoutExpired:
+            raise PluginError(f"Pyodide under Node ({DRIVER.name}, {job['mode']}) took over {NODE_TIMEOUT_S} s; "
+                              "is the machine overloaded? Run the build again") from None
+        if proc.returncode != 0 or not result_path.exists():
+            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+            raise PluginError(f"Pyodide under Node ({DRIVER.name}, {job['mode']}) failed with exit code "
+                              f"{proc.returncode}:\n{tail}\nCheck `node --version` (20 or newer) and run `npm ci`")
+        return json.loads(result_path.read_text())
+
+
+MISSING = re.compile(r"No module named '([^']+)'")
+
+
+def explain(result: dict[str, Any], where: str) -> str:
+    """One message for a failed run. Pyodide words a module missing from a trimmed standard library as
+    "removed from the Python standard library in the Pyodide distribution due to browser limitations",
+    which sends people the wrong way: say what really happened and what to do."""
+    message = str(result.get("message", ""))
+    request = result.get("request")
+    context = f" while answering {request}" if request else f" at {result.get('stage', '?')}"
+    missing = MISSING.search(message)
+    if missing:
+        return (f"{where}: the trimmed standard library lacks the module '{missing.group(1)}'{context}. "
+                "(If Pyodide says it was 'removed from the Python standard library', ignore that: it is in "
+                "Pyodide's full python_stdlib.zip; the build left it out.) The module list comes from what "
+                "the engine imported while the build answered every tree path under Node, so this import "
+                "happens only on input the build did not try: import the module at the top of the engine "
+                "module that needs it, or add that input to requests() in hooks/_runtime_build.py, then "
+                "build again.")
+    if "ABI version" in message:
+        return (f"{where}: Pyodide refused the inline lock{context}: {message.strip()}\nThe lock's "
+                "info.abi_version must be read from node_modules/pyodide/pyodide-lock.json at build time; "
+                "run `npm ci` so the package and its lock agree, then build again.")
+    return f"{where}: Python failed{context}:\n{message.strip()}"
+
+
+def check(stdlib: Path, engine: Path, lock: dict[str, Any], reqs: list[str],
+          expected: list[str] | None = None) -> dict[str, Any]:
+    """Boot Pyodide on this stdlib zip and lock, load this engine zip as the worker does, answer every
+    request. Raises PluginError naming the failure; with `expected` (the stock run's answers), also
+    unless each answer is the same."""
+    where = "python_runtime check (trimmed, precompiled Pyodide under Node)"
+    result = run_node({"mode": "check", "pyodide": str(PYODIDE_NPM) + "/", "stdlib": str(stdlib),
+                       "engine": str(engine), "lock": lock, "requests": reqs})
+    if not result.get("ok"):
+        raise PluginError(explain(result, where))
+    if expected is not None and result["hashes"] != expected:
+        first = next(i for i, (a, b) in enumerate(zip(result["hashes"], expected)) if a != b)
+        raise PluginError(f"{where}: the answer to {reqs[first]} differs from the stock Pyodide's; a module "
+                          "behaves differently when precompiled or trimmed. Delete .cache/python-runtime "
+                          "and build again; if it persists, report it with this request")
+    if not readable(result.get("errorText", "")):
+        raise PluginError(f"{where}: an error in the engine's own code no longer shows its source lines:\n"
+                          f"{result.get('errorText', '')}\nThe engine zip must keep its .py files beside "
+                          "__pycache__ (hooks/runtime_inside.py, compile_engine)")
+    return result
+
+
+ENGINE_FRAME = re.compile(r'File "[^"]*/troubleshooter/\w+\.py", line \d+, in \w+\n +\S')
+
+
+def readable(error_text: str) -> bool:
+    """Whether a traceback from the engine shows the source line under the engine's frame."""
+    return bool(ENGINE_FRAME.search(error_text))
+
+
+_memo: dict[str, Runtime] = {}
+
+
+def prepare(engine_source: bytes) -> Runtime:
+    """The runtime for this engine zip: from memory, from .cache/, or built and checked under Node."""
+    key = cache_key(engine_source)
+    if key in _memo:
+        return _memo[key]
+    entry = CACHE / key
+    if not (entry / "manifest.json").is_file():
+        _build(engine_source, key, entry)
+    os.utime(entry)  # most recently used: kept by _prune
+    manifest = json.loads((entry / "manifest.json").read_text())
+    runtime = Runtime(stdlib=(entry / "stdlib.zip").read_bytes(), engine=(entry / "engine.zip").read_bytes(),
+                      lock=manifest["lock"], modules=tuple(manifest["entries"]), key=key)
+    _memo[key] = runtime
+    return runtime
+
+
+def _build(engine_source: bytes, key: str, entry: Path) -> None:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=CACHE))
+    try:
+        (work / "engine-src.zip").write_bytes(engine_source)
+        lock, reqs = minimal_lock(), requests()
+        traced = run_node({"mode": "prepare", "pyodide": str(PYODIDE_NPM) + "/", "engine": str(work / "engine-src.zip"),
+                           "inside": str(INSIDE), "out": str(work), "lock": lock, "requests": reqs,
+                           "wholePackages": list(WHOLE_PACKAGES)})
+        if not traced.get("ok"):
+            raise PluginError(explain(traced, "python_runtime trace (stock Pyodide under Node)"))
+        if traced["abi"] != lock["info"]["abi_version"]:
+            raise PluginError(explain({"message": f"Lock file ABI version doesn't match Pyodide ABI version: "
+                                                  f"{lock['info']['abi_version']} vs {traced['abi']}"}, "python_runtime"))
+        checked = check(work / "stdlib.zip", work / "engine.zip", lock, reqs, traced["hashes"])
+        (work / "engine-src.zip").unlink()
+        manifest = {"key": key, "lock": lock, "entries": traced["entries"], "traced": traced["traced"],
+                    "requests": len(reqs), "stock_boot_ms": round(traced["bootMs"]),
+                    "trimmed_boot_ms": round(checked["bootMs"])}
+        (work / "manifest.json").write_text(json.dumps(manifest, indent=1))
+        try:
+            os.replace(work, entry)  # atomic: a concurrent build sees all of it or none
+        except OSError:
+            if not (entry / "manifest.json").is_file():  # another build won the race with the same result
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _prune()
+
+
+def _prune() -> None:
+    entries = sorted((p for p in CACHE.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP_CACHED:]:
+        shutil.rmtree(old, ignore_errors=True)

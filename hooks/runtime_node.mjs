@@ -1,0 +1,150 @@
+// Pyodide under Node at site build, driven by hooks/_runtime_build.py (never by hand). Offline: it loads
+// Pyodide from node_modules only and fetches nothing.
+//
+//   node hooks/runtime_node.mjs JOB.json RESULT.json
+//
+// mode "prepare": boot the stock Pyodide, load the engine exactly as the browser worker does, answer every
+//   request, and record which standard-library modules that imported; then compile those modules and the
+//   engine to .pyc inside this same Pyodide (hooks/runtime_inside.py).
+// mode "check": boot Pyodide on the trimmed, precompiled standard library with the minimal inline lock,
+//   load the precompiled engine, answer every request again, and report the first failure.
+// Failures of the Python side are reported in RESULT.json (the build turns them into one readable
+// message); only a broken driver exits non-zero.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+
+const ENGINE_DIR = "/engine"; // where troubleshooter/web/worker.js unpacks the engine too
+
+function digest(text) {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+/** Unpack the engine and import its bridge: the same calls as worker.js. */
+function installEngine(pyodide, engineBytes) {
+  pyodide.unpackArchive(engineBytes, "zip", { extractDir: ENGINE_DIR });
+  pyodide.pyimport("sys").path.insert(0, ENGINE_DIR);
+  return pyodide.pyimport("troubleshooter.browser").handle;
+}
+
+/** Every request through `handle`, as the worker calls it; a short hash of each response. */
+function answerAll(handle, requests) {
+  const hashes = [];
+  for (const request of requests) {
+    try {
+      hashes.push(digest(handle(request)));
+    } catch (err) {
+      return { hashes, failed: { request, err } };
+    }
+  }
+  return { hashes, failed: null };
+}
+
+/** An error raised inside the engine's own code (handle() given a number), as the console would show it. */
+function engineErrorText(handle) {
+  try {
+    handle(42);
+  } catch (err) {
+    return String(err && err.message || err);
+  }
+  return "";
+}
+
+function stdlibModules(pyodide) {
+  // Only `sys` here: this runs after the trace and must not import anything itself.
+  return pyodide.runPython(`
+import sys
+_prefix = f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip/"
+sorted({m.__file__[len(_prefix):] for m in list(sys.modules.values())
+        if isinstance(getattr(m, "__file__", None), str) and m.__file__.startswith(_prefix)})
+`).toJs();
+}
+
+// What Python printed while booting: a start-up that fails names the missing module only there.
+const printed = [];
+
+async function boot(job, stdLibURL, env = {}) {
+  const { loadPyodide } = await import(path.join(job.pyodide, "pyodide.mjs"));
+  const options = { indexURL: job.pyodide, lockFileContents: job.lock, packageBaseUrl: job.pyodide, env };
+  if (stdLibURL) options.stdLibURL = stdLibURL;
+  options.stdout = (line) => printed.push(line);
+  options.stderr = (line) => printed.push(line);
+  return loadPyodide(options);
+}
+
+function failure(stage, err, extra = {}) {
+  const message = [String(err && err.message || err), ...printed.slice(-20)].join("\n");
+  return { ok: false, stage, message, ...extra };
+}
+
+async function prepare(job) {
+  const t0 = performance.now();
+  // No column tables in the code it compiles (tracebacks keep file and line, lose the ^^^ markers):
+  // a smaller stdlib zip. The browser's own Pyodide runs with the default.
+  const pyodide = await boot(job, null, { PYTHONNODEBUGRANGES: "1" });
+  const bootMs = performance.now() - t0;
+  const handle = installEngine(pyodide, new Uint8Array(fs.readFileSync(job.engine)));
+  const answered = answerAll(handle, job.requests);
+  if (answered.failed) return failure("trace", answered.failed.err, { request: answered.failed.request });
+  const errorText = engineErrorText(handle);
+  const traced = stdlibModules(pyodide);
+
+  const sys = pyodide.pyimport("sys");
+  const stdlibPath = `/lib/python${sys.version_info.major}${sys.version_info.minor}.zip`;
+  const all = pyodide.runPython(`import zipfile; zipfile.ZipFile(${JSON.stringify(stdlibPath)}).namelist()`).toJs();
+  const whole = all.filter((name) => name.endsWith(".py") && job.wholePackages.some((p) => name.startsWith(p + "/")));
+  const entries = [...new Set([...traced, ...whole])].sort();
+
+  pyodide.FS.mkdirTree("/build");
+  pyodide.FS.writeFile("/build/runtime_inside.py", fs.readFileSync(job.inside));
+  pyodide.FS.writeFile("/build/engine-src.zip", new Uint8Array(fs.readFileSync(job.engine)));
+  sys.path.insert(0, "/build");
+  const inside = pyodide.pyimport("runtime_inside");
+  inside.compile_stdlib(entries, stdlibPath, "/build/stdlib.zip");
+  inside.compile_engine("/build/engine-src.zip", "/build/engine.zip", ENGINE_DIR);
+  fs.writeFileSync(path.join(job.out, "stdlib.zip"), pyodide.FS.readFile("/build/stdlib.zip"));
+  fs.writeFileSync(path.join(job.out, "engine.zip"), pyodide.FS.readFile("/build/engine.zip"));
+  return {
+    ok: true, traced, entries, hashes: answered.hashes, errorText, bootMs,
+    abi: pyodide._api.abiVersion, stdlibPath,
+  };
+}
+
+async function check(job) {
+  const t0 = performance.now();
+  let pyodide;
+  try {
+    pyodide = await boot(job, job.stdlib);
+  } catch (err) {
+    return failure("boot", err);
+  }
+  const bootMs = performance.now() - t0;
+  let handle;
+  try {
+    handle = installEngine(pyodide, new Uint8Array(fs.readFileSync(job.engine)));
+  } catch (err) {
+    return failure("import", err);
+  }
+  const answered = answerAll(handle, job.requests);
+  if (answered.failed) return failure("request", answered.failed.err, { request: answered.failed.request });
+  return { ok: true, hashes: answered.hashes, errorText: engineErrorText(handle), bootMs, imported: stdlibModules(pyodide) };
+}
+
+const [jobPath, resultPath] = process.argv.slice(2);
+if (!jobPath || !resultPath) {
+  console.error("usage: node hooks/runtime_node.mjs JOB.json RESULT.json (run by the site build)");
+  process.exit(2);
+}
+const job = JSON.parse(fs.readFileSync(jobPath, "utf8"));
+// Pyodide also rejects a second, internal promise on some failures (a lock with the wrong ABI): Node
+// would end the process on it before the reason reaches RESULT.json. loadPyodide rejects too, and that
+// is what gets reported.
+process.on("unhandledRejection", () => {});
+let result;
+try {
+  result = job.mode === "prepare" ? await prepare(job) : await check(job);
+} catch (err) {
+  result = failure(job.mode, err && err.stack ? err.stack : err);
+}
+fs.writeFileSync(resultPath, JSON.stringify(result));
+process.exit(0);

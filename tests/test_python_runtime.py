@@ -1,0 +1,164 @@
+"""The Python runtime the build prepares for the browser (hooks/python_runtime.py, _runtime_build.py):
+a trimmed, precompiled standard library and an inline lock that the worker really uses; the build check
+that names a missing module; a lock with the wrong ABI failing loudly; readable engine tracebacks.
+
+The Node-level tests run Pyodide under Node like the build (a few seconds each); they reuse the build's
+cache in .cache/python-runtime, or prepare it once."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Server
+
+sys.path.insert(0, str(ROOT / "hooks"))
+import _runtime_build as rb  # noqa: E402
+from engine_package import engine_zip  # noqa: E402
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+STOCK_LOCK = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())
+STOCK_STDLIB = ROOT / "node_modules/pyodide/python_stdlib.zip"
+FEW_REQUESTS = [json.dumps({"query": "?plan=valid&unused_months=0", "lang": lang}) for lang in ("zh", "en")]
+
+
+def site_config(site: Path) -> dict:
+    text = (site / "assets/troubleshooter/config.js").read_text()
+    return json.loads(text.split("export default ", 1)[1].rstrip(";\n"))
+
+
+@pytest.fixture(scope="module")
+def runtime() -> rb.Runtime:
+    return rb.prepare(engine_zip())
+
+
+@pytest.fixture()
+def runtime_files(runtime: rb.Runtime, tmp_path: Path) -> tuple[Path, Path]:
+    stdlib, engine = tmp_path / "stdlib.zip", tmp_path / "engine.zip"
+    stdlib.write_bytes(runtime.stdlib)
+    engine.write_bytes(runtime.engine)
+    return stdlib, engine
+
+
+def test_the_site_ships_a_trimmed_precompiled_stdlib_and_an_inline_lock(site: Path) -> None:
+    settings = site_config(site)
+    stdlib = zipfile.ZipFile(site / "assets/troubleshooter" / settings["stdlib"])
+    modules = [n for n in stdlib.namelist() if not n.endswith("/")]
+    assert modules and all(n.endswith(".pyc") for n in modules), "sourceless .pyc only"
+    assert {"json/__init__.pyc", "html/__init__.pyc", "encodings/utf_8.pyc", "asyncio/__init__.pyc",
+            "_pyodide/_base.pyc"} <= set(modules)
+    stock = [n for n in zipfile.ZipFile(STOCK_STDLIB).namelist() if n.endswith(".py")]
+    assert len(modules) < len(stock) / 1.5, "trimmed to what is imported"
+    assert "unittest/__init__.pyc" not in modules and "sqlite3/__init__.pyc" not in modules
+    headers = {stdlib.read(n)[:8] for n in modules}
+    magics = {h[:4] for h in headers}
+    assert len(magics) == 1, "one interpreter's magic number"
+    assert {int.from_bytes(h[4:8], "little") for h in headers} == {1}, "hash-based, unchecked (never stats a source)"
+    assert settings["lock"] == {"info": STOCK_LOCK["info"], "packages": {}}, "ABI read from the shipped lock"
+
+
+def test_the_engine_ships_precompiled_beside_its_sources(site: Path) -> None:
+    engine = zipfile.ZipFile(site / "assets/troubleshooter" / site_config(site)["engine"])
+    names = set(engine.namelist())
+    for module in ("engine", "browser", "render", "schema"):
+        assert f"troubleshooter/{module}.py" in names, "sources kept: readable tracebacks"
+        assert any(n.startswith(f"troubleshooter/__pycache__/{module}.cpython-3") and n.endswith(".pyc") for n in names)
+    assert "troubleshooter/tree.json" in names
+
+
+@pytest.mark.browser
+def test_the_worker_loads_the_trimmed_stdlib_and_no_lock_file(page, server: Server) -> None:
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(server.url + "en/troubleshooter.html")
+    page.wait_for_selector(".iot-ts[data-engine=pyodide]", timeout=60_000)
+    names = [url.rsplit("/", 1)[-1] for url in requested]
+    assert any(n.startswith("stdlib-") and n.endswith(".zip") for n in names), names
+    assert "python_stdlib.zip" not in names and "pyodide-lock.json" not in names, names
+    assert page.errors == []
+
+
+@pytest.mark.browser
+def test_a_lock_with_the_wrong_abi_fails_loudly_in_the_browser(page, server: Server, site: Path) -> None:
+    """Pyodide throws on a lock whose ABI is not its own (it does not fall back or hang): the page keeps
+    the static steps, shows its notice, and the console says why."""
+    body = (site / "assets/troubleshooter/config.js").read_text()
+    abi = STOCK_LOCK["info"]["abi_version"]
+    page.route("**/assets/troubleshooter/config.js",
+               lambda route: route.fulfill(body=body.replace(f'"{abi}"', '"1999_0"'), content_type="text/javascript"))
+    page.goto(server.url + "en/troubleshooter.html")
+    page.wait_for_selector(".ts-status:has-text('could not load')", timeout=30_000)
+    assert page.get_attribute(".iot-ts", "data-engine") == "static"
+    assert any("ABI version" in e for e in page.errors), page.errors
+
+
+def test_a_lock_with_the_wrong_abi_fails_the_build_check(runtime: rb.Runtime, runtime_files: tuple[Path, Path]) -> None:
+    stdlib, engine = runtime_files
+    wrong = {"info": {**runtime.lock["info"], "abi_version": "1999_0"}, "packages": {}}
+    with pytest.raises(PluginError) as caught:
+        rb.check(stdlib, engine, wrong, FEW_REQUESTS)
+    message = str(caught.value)
+    assert "ABI version" in message and "1999_0" in message and "pyodide-lock.json" in message
+
+
+def test_a_module_missing_from_the_trimmed_stdlib_fails_the_build_by_name(
+        runtime: rb.Runtime, runtime_files: tuple[Path, Path], tmp_path: Path) -> None:
+    stdlib, engine = runtime_files
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(io.BytesIO(runtime.stdlib)) as src, zipfile.ZipFile(broken, "w") as dst:
+        for info in src.infolist():
+            if not info.filename.startswith("html/"):  # the renderer needs html.escape
+                dst.writestr(info, src.read(info))
+    with pytest.raises(PluginError) as caught:
+        rb.check(broken, engine, runtime.lock, FEW_REQUESTS)
+    message = str(caught.value)
+    assert "lacks the module 'html'" in message
+    assert "ignore that" in message, "Pyodide's 'removed from the standard library' wording is explained"
+    assert "build again" in message, "says what to do next"
+
+
+def test_the_trimmed_runtime_answers_like_the_stock_one_and_engine_errors_stay_readable(
+        runtime: rb.Runtime, runtime_files: tuple[Path, Path]) -> None:
+    stdlib, engine = runtime_files
+    result = rb.check(stdlib, engine, runtime.lock, FEW_REQUESTS)
+    assert rb.readable(result["errorText"]), result["errorText"]
+    assert "json.loads(request_json)" in result["errorText"], "the failing source line of browser.py is shown"
+    imported = {name.removesuffix("c") for name in result["imported"]}  # sourceless: module.__file__ is .pyc
+    assert imported and imported <= set(runtime.modules), "nothing came from outside the trimmed list"
+
+
+def test_the_module_list_is_computed_from_what_the_engine_imports(runtime: rb.Runtime) -> None:
+    manifest = json.loads((rb.CACHE / runtime.key / "manifest.json").read_text())
+    traced = set(manifest["traced"])
+    # imported by the engine (render: html; facts: urllib.parse), not by Pyodide's start-up
+    assert {"html/__init__.py", "urllib/parse.py", "json/__init__.py"} <= traced
+    assert manifest["requests"] > 2 * 1000, "every step of every path, in both languages"
+    assert set(runtime.modules) == traced | {m for m in runtime.modules if m.startswith("encodings/")}
+
+
+def test_a_prepared_runtime_is_reused_without_running_node(runtime: rb.Runtime, monkeypatch) -> None:
+    def no_node(job: dict) -> dict:
+        raise AssertionError("the cached runtime should have been used")
+
+    monkeypatch.setattr(rb, "run_node", no_node)
+    monkeypatch.setattr(rb, "_memo", {})
+    again = rb.prepare(engine_zip())
+    assert again.stdlib == runtime.stdlib and again.engine == runtime.engine and again.key == runtime.key
+
+
+def test_a_changed_engine_gets_a_new_cache_key() -> None:
+    source = engine_zip()
+    assert rb.cache_key(source) == rb.cache_key(source)
+    assert rb.cache_key(source + b"\0") != rb.cache_key(source)
+
+
+def test_the_explanation_of_a_missing_module_is_translated() -> None:
+    pyodide_says = ("ModuleNotFoundError: No module named 'zoneinfo'\nThe module 'zoneinfo' is removed from the "
+                    "Python standard library in the Pyodide distribution due to browser limitations.")
+    text = rb.explain({"message": pyodide_says, "request": '{"query": "?x=1"}'}, "check")
+    assert "lacks the module 'zoneinfo'" in text and '?x=1' in text and "ignore that" in text
