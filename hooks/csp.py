@@ -35,7 +35,7 @@ DEPLOY_DIR = "_deploy"
 BASE_POLICY = (
     ("default-src", "'self'"),
     ("script-src", "'self' 'wasm-unsafe-eval'"),
-    ("style-src", "'self' 'unsafe-inline'"),
+    ("style-src", "'self'"),
     ("img-src", "'self' data:"),
     ("connect-src", "'self'"),
     ("worker-src", "'self' blob:"),

@@ -154,7 +154,7 @@ def test_a_tampered_link_shows_a_notice_and_runs_nothing(page, server: Server, p
     assert dialogs == []
 
 
-CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self' 'unsafe-inline'"
+CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'"
 
 
 def test_the_troubleshooter_runs_under_a_strict_csp(browser, site: Path) -> None:

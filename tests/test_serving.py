@@ -275,7 +275,8 @@ def test_through_nginx_the_troubleshooter_goes_live(csp_page, nginx: Nginx, site
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["", "en/", "causes/arrears.html", "en/reference/glossary.html", "en/embed/",
-                                  "integrate/embedding.html", "no-such-page.html"])
+                                  "integrate/embedding.html", "basics/lifecycle.html", "en/basics/lifecycle.html",
+                                  "no-such-page.html"])
 def test_through_nginx_no_page_logs_a_csp_violation(csp_page, nginx: Nginx, path: str) -> None:
     page = csp_page
     page.goto(nginx.url + path)
