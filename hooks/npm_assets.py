@@ -16,7 +16,9 @@ from mkdocs.exceptions import PluginError
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-PYODIDE_RUNTIME = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+# Not python_stdlib.zip nor pyodide-lock.json: the worker gets the build's trimmed standard library and
+# an inline lock instead (hooks/python_runtime.py), so shipping them would only add 2.6 MB to every copy.
+PYODIDE_RUNTIME = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 SHIM = NODE_MODULES / "iframe-worker" / "shim" / "index.js"
 SHIM_DEST = "assets/vendor/iframe-worker/shim.js"  # named in mkdocs.yml's extra.polyfills
 

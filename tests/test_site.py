@@ -144,9 +144,11 @@ def test_pyodide_and_the_engine_are_self_hosted(site: Path) -> None:
     config = (site / "assets/troubleshooter/config.js").read_text()
     settings = json.loads(config.split("export default ", 1)[1].rstrip(";\n"))
     runtime = (site / "assets/troubleshooter" / settings["pyodide"]).resolve()
-    for name in ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip"):
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
         assert (runtime / name).is_file()
-    assert (site / "assets/troubleshooter" / settings["engine"]).is_file()
+    assert not (runtime / "python_stdlib.zip").exists(), "the stock library is replaced by the trimmed one"
+    for name in ("engine", "stdlib"):
+        assert (site / "assets/troubleshooter" / settings[name]).is_file()
 
 
 def test_search_segments_chinese_words(site: Path) -> None:
