@@ -13,6 +13,8 @@ pytestmark = pytest.mark.browser
     ("index.html", "停机保号", "reference/glossary.html"),
     ("index.html", "机卡分离", "causes/device-binding.html"),
     ("en/index.html", "data cap", "en/causes/over-quota.html"),
+    ("en/index.html", "suspended", "en/causes/arrears.html"),
+    ("en/index.html", "refunds", "en/manage/refunds.html"),
 ])
 def test_search_finds_articles_by_their_terms(page, server: Server, start: str, query: str, expected: str) -> None:
     page.goto(server.url + start)
