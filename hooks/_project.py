@@ -6,6 +6,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # so hooks can import the troubleshooter package itself
@@ -14,6 +15,30 @@ NODE_MODULES = ROOT / "node_modules"
 PYODIDE_NPM = NODE_MODULES / "pyodide"
 WEB_SOURCES = ROOT / "troubleshooter" / "web"
 ASSETS = "assets/troubleshooter"  # where the troubleshooter's browser files go, from the site's root
+TREE_FILE = ROOT / "troubleshooter" / "tree.toml"
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+    from troubleshooter import Tree
+
+
+def site_tree() -> Tree:
+    """The tree as the hooks use it; tree_check.py has already validated it in on_config."""
+    from troubleshooter import load_tree
+
+    return load_tree(TREE_FILE, check=False)
+
+
+def page_lang(page: Page, config: MkDocsConfig) -> str:
+    """The page's language (mkdocs-static-i18n sets `locale` on each file)."""
+    return getattr(page.file, "locale", None) or config.theme["language"]
+
+
+def to_lang_root(page: Page) -> str:
+    """The relative path from a page to its language's root, e.g. "../" for causes/arrears.md."""
+    src = getattr(page.file, "norm_src_uri", page.file.src_uri)
+    return "../" * src.count("/")
 
 
 def pyodide_version() -> str:

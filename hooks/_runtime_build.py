@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _project import PYODIDE_NPM, ROOT
+from _project import PYODIDE_NPM, ROOT, site_tree
 from mkdocs.exceptions import PluginError
 
 HOOKS = Path(__file__).resolve().parent
@@ -79,11 +79,10 @@ def minimal_lock() -> dict[str, Any]:
 def requests() -> list[str]:
     """Every request the page can make of the engine: each step of each path of the tree in both
     languages (troubleshooter.checks.paths enumerates them), plus bad input and a portal's locked facts."""
-    from troubleshooter import load_tree
     from troubleshooter.checks import facts_of, paths
     from troubleshooter.facts import to_query
 
-    tree = load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)  # tree_check.py validates it
+    tree = site_tree()
     queries: dict[str, None] = {"": None}
     for path in paths(tree):
         for i in range(1, len(path) + 1):

@@ -9,8 +9,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _project import ASSETS, ROOT, write_if_changed
-from troubleshooter import load_tree
+from _project import ASSETS, page_lang, site_tree, to_lang_root, write_if_changed
 from troubleshooter.facts import accepted
 from troubleshooter.render import value_label
 from troubleshooter.schema import LANGS, Tree
@@ -25,10 +24,6 @@ HEADINGS = {
     "en": (("Fact", "Values", "Meaning"), ("Cause", "Title", "Article")),
 }
 EMBED_MESSAGES = ("loading", "engine_failed")
-
-
-def tree() -> Tree:
-    return load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)  # tree_check.py validated it
 
 
 def facts_table(t: Tree, lang: str) -> str:
@@ -52,15 +47,13 @@ def causes_table(t: Tree, lang: str, to_root: str) -> str:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
     if "<!-- facts-table -->" not in markdown and "<!-- causes-table -->" not in markdown:
         return None
-    lang = getattr(page.file, "locale", None) or config.theme["language"]
-    to_root = "../" * page.file.norm_src_uri.count("/") if hasattr(page.file, "norm_src_uri") else ""
-    t = tree()
+    t, lang = site_tree(), page_lang(page, config)
     return (markdown.replace("<!-- facts-table -->", facts_table(t, lang))
-            .replace("<!-- causes-table -->", causes_table(t, lang, to_root)))
+            .replace("<!-- causes-table -->", causes_table(t, lang, to_lang_root(page))))
 
 
 def on_post_build(config: MkDocsConfig) -> None:
-    t = tree()
+    t = site_tree()
     messages = {lang: {key: t.ui[key].get(lang) for key in EMBED_MESSAGES} for lang in LANGS}
     js = "// Written by hooks/integration.py from troubleshooter/tree.toml.\nexport default " + \
         json.dumps(messages, ensure_ascii=False) + ";\n"

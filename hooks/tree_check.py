@@ -8,15 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _project import ROOT
+from _project import TREE_FILE
 from mkdocs.exceptions import PluginError
 from troubleshooter import TreeError, load_tree
 from troubleshooter.checks import validate
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
-
-TREE_FILE = ROOT / "troubleshooter" / "tree.toml"
 
 
 def on_config(config: MkDocsConfig) -> None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from _project import ROOT
+from _project import page_lang, site_tree, to_lang_root
 from mkdocs.exceptions import PluginError
-from troubleshooter import load_tree
 from troubleshooter.fallback import render_fallback
 from troubleshooter.render import ui
 
@@ -26,7 +25,7 @@ def widget(lang: str, article_base: str = "", url_mode: str = "push") -> str:
     """The widget's root: status line, the static steps, and the (empty) place the live engine paints in.
     `article_base` leads from the page to its language's root; `url_mode` "replace" keeps an embedded
     page from adding entries to the portal's session history."""
-    tree = load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)  # tree_check.py validated it
+    tree = site_tree()
     messages = " ".join(f'data-msg-{key.replace("_", "-")}="{escape(ui(tree, key, lang))}"'
                         for key in ("loading", "engine_failed", "file_note"))
     return (f'<div class="iot-ts" id="iot-ts" data-engine="static" data-lang="{lang}" '
@@ -41,7 +40,5 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         return None
     if MARKER not in html:
         raise PluginError(f"{page.file.src_uri}: has troubleshooter: true but no {MARKER} line where it should go")
-    lang = getattr(page.file, "locale", None) or config.theme["language"]
-    depth = page.file.norm_src_uri.count("/") if hasattr(page.file, "norm_src_uri") else 0
-    embedded = bool(page.meta.get("embed"))
-    return html.replace(MARKER, widget(lang, "../" * depth, "replace" if embedded else "push"), 1)
+    url_mode = "replace" if page.meta.get("embed") else "push"
+    return html.replace(MARKER, widget(page_lang(page, config), to_lang_root(page), url_mode), 1)

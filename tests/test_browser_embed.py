@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
@@ -26,11 +27,17 @@ def help_site(site: Path) -> Iterator[Server]:
     s.close()
 
 
-def portal(tmp_path: Path, files: dict[str, str], csp: str | None = None) -> Server:
+@contextmanager
+def portal(tmp_path: Path, files: dict[str, str], csp: str | None = None) -> Iterator[Server]:
+    """A portal on its own origin (another loopback port), serving these files, closed afterwards."""
     files = {"favicon.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>', **files}
     for name, text in files.items():
         (tmp_path / name).write_text(text, "utf-8")
-    return Server(tmp_path, headers={"Content-Security-Policy": csp} if csp else None)
+    server = Server(tmp_path, headers={"Content-Security-Policy": csp} if csp else None)
+    try:
+        yield server
+    finally:
+        server.close()
 
 
 RECORDER = """
@@ -53,9 +60,8 @@ def component_page(site_url: str, attrs: str) -> str:
 
 def test_the_web_component_on_another_origin(page, help_site: Server, tmp_path: Path) -> None:
     facts = '{"plan": "valid", "unused_months": 0, "device": "same"}'
-    p = portal(tmp_path, {"index.html": component_page(help_site.url, f"lang='en' facts='{facts}'"),
-                          "hostile.css": HOSTILE_CSS, "recorder.js": RECORDER})
-    try:
+    with portal(tmp_path, {"index.html": component_page(help_site.url, f"lang='en' facts='{facts}'"),
+                           "hostile.css": HOSTILE_CSS, "recorder.js": RECORDER}) as p:
         page.goto(p.url)
         page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
         assert page.get_attribute("iot-troubleshooter .ts-live .ts-step", "data-step") == "balance", "prefilled facts are not asked"
@@ -79,8 +85,6 @@ def test_the_web_component_on_another_origin(page, help_site: Server, tmp_path: 
         assert "物联网卡" in page.inner_text("iot-troubleshooter .ts-live h3")
         assert page.get_attribute("iot-troubleshooter .iot-ts", "lang") == "zh"
         assert page.errors == []
-    finally:
-        p.close()
 
 
 @pytest.mark.parametrize(("facts", "warning"), [
@@ -93,9 +97,8 @@ def test_bad_facts_warn_and_the_widget_still_works(page, help_site: Server, tmp_
     from html import escape
     warnings = []
     page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
-    p = portal(tmp_path, {"index.html": component_page(help_site.url, f'lang="en" facts="{escape(facts)}"'),
-                          "hostile.css": "", "recorder.js": RECORDER})
-    try:
+    with portal(tmp_path, {"index.html": component_page(help_site.url, f'lang="en" facts="{escape(facts)}"'),
+                           "hostile.css": "", "recorder.js": RECORDER}) as p:
         page.goto(p.url)
         page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
         assert any(warning in w for w in warnings), warnings
@@ -103,8 +106,6 @@ def test_bad_facts_warn_and_the_widget_still_works(page, help_site: Server, tmp_
         assert first == ("unused" if '"plan": "valid"' in facts else "plan")
         page.click("iot-troubleshooter .ts-live a.ts-option >> nth=0")
         page.wait_for_selector("iot-troubleshooter .ts-live .ts-step:not([data-step=" + first + "])")
-    finally:
-        p.close()
 
 
 def host_csp(site_url: str) -> str:
@@ -116,17 +117,14 @@ def host_csp(site_url: str) -> str:
 
 
 def test_the_web_component_under_the_documented_host_csp(page, help_site: Server, tmp_path: Path) -> None:
-    p = portal(tmp_path, {"index.html": component_page(help_site.url, 'lang="en"'),
-                          "hostile.css": "", "recorder.js": RECORDER}, csp=host_csp(help_site.url))
-    try:
+    with portal(tmp_path, {"index.html": component_page(help_site.url, 'lang="en"'),
+                           "hostile.css": "", "recorder.js": RECORDER}, csp=host_csp(help_site.url)) as p:
         page.goto(p.url)
         page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
         page.click("iot-troubleshooter a.ts-option[data-value=expired]")
         page.click("iot-troubleshooter a.ts-option[data-value='3']")
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=expired_cancelled]")
         assert page.evaluate("window.__violations") == []
-    finally:
-        p.close()
 
 
 def frame_page(src: str) -> str:
@@ -140,11 +138,10 @@ def messages(page, kind: str) -> list[dict]:
 
 
 def test_the_iframe_talks_only_to_the_portal_it_names(page, help_site: Server, tmp_path: Path) -> None:
-    p = portal(tmp_path, {"hostile.css": HOSTILE_CSS, "recorder.js": RECORDER})
-    src = f"{help_site.url}en/embed/?origin={p.url.rstrip('/')}&plan=valid&unused_months=0&device=same"
-    (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
-    site_origin = help_site.url.rstrip("/")
-    try:
+    with portal(tmp_path, {"hostile.css": HOSTILE_CSS, "recorder.js": RECORDER}) as p:
+        src = f"{help_site.url}en/embed/?origin={p.url.rstrip('/')}&plan=valid&unused_months=0&device=same"
+        (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
+        site_origin = help_site.url.rstrip("/")
         page.goto(p.url)
         frame = page.frame_locator("#f")
         frame.locator(LIVE).wait_for(timeout=BOOT_MS)
@@ -161,15 +158,12 @@ def test_the_iframe_talks_only_to_the_portal_it_names(page, help_site: Server, t
                       "{type: 'iot-troubleshooter:set-facts', facts: {plan: 'expired', months_expired: 5}}, o)", site_origin)
         frame.locator(".ts-live [data-cause=expired_cancelled]").wait_for()
         assert page.errors == []
-    finally:
-        p.close()
 
 
 def test_the_iframe_ignores_a_portal_it_was_not_told_about(page, help_site: Server, tmp_path: Path) -> None:
-    p = portal(tmp_path, {"hostile.css": "", "recorder.js": RECORDER})
-    src = f"{help_site.url}en/embed/?origin=https://someone-else.example&plan=valid&unused_months=0&device=same"
-    (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
-    try:
+    with portal(tmp_path, {"hostile.css": "", "recorder.js": RECORDER}) as p:
+        src = f"{help_site.url}en/embed/?origin=https://someone-else.example&plan=valid&unused_months=0&device=same"
+        (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
         page.goto(p.url)
         frame = page.frame_locator("#f")
         frame.locator(LIVE).wait_for(timeout=BOOT_MS)
@@ -178,8 +172,6 @@ def test_the_iframe_ignores_a_portal_it_was_not_told_about(page, help_site: Serv
         frame.locator(".ts-live a.ts-option[data-value=ok]").click()  # the step is still "balance": nothing was set
         frame.locator(".ts-live [data-step=data_usage]").wait_for()
         assert page.evaluate("window.__messages") == [], "the frame spoke to an origin it was not given"
-    finally:
-        p.close()
 
 
 def test_the_guides_example_page_works_on_another_origin(page, help_site: Server, site: Path, tmp_path: Path) -> None:
@@ -187,13 +179,10 @@ def test_the_guides_example_page_works_on_another_origin(page, help_site: Server
     blocks = [unescape(re.sub(r"<[^>]+>", "", b)) for b in re.findall(r'<code>(.*?)</code>', html, re.S)]
     example = next(b for b in blocks if b.lstrip().startswith("<!doctype html>"))
     example = example.replace("https://help.example.com/", help_site.url)
-    p = portal(tmp_path, {"index.html": example})
-    try:
+    with portal(tmp_path, {"index.html": example}) as p:
         page.goto(p.url)
         page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
         page.click("iot-troubleshooter a.ts-option[data-value='0']")
         page.click("iot-troubleshooter a.ts-option[data-value=phone]")
         page.wait_for_selector("#outcome:has-text('phone_use')")
         assert page.inner_text("#outcome") == "Diagnosis: phone_use"
-    finally:
-        p.close()

@@ -7,6 +7,7 @@ the browser: the browser only ever loads a tree the build has already checked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from . import engine
 from .schema import RESULT, UNKNOWN, Option, Question, Tree
@@ -90,13 +91,25 @@ def facts_of(path: Path) -> dict[str, object]:
     return {q.fact: o.value for q, o in path}
 
 
-def check_paths(tree: Tree) -> list[str]:
+@dataclass(frozen=True)
+class PathSummary:
+    """What walking every path teaches: the fallback page is built from it, the checks read its problems."""
+
+    depth: dict[str, int]  # each question's shortest distance from the first one
+    outcomes: dict[tuple[str, int], tuple[engine.Finding, ...]]  # (question, answer index) ending a walk -> result
+    problems: list[str]
+
+
+def summarize_paths(tree: Tree) -> PathSummary:
     """Per path: no fact asked twice, the question bound held, and each answer that ends the walk gives
     the same causes whatever came before (the no-JavaScript page links each answer to one result)."""
     problems: list[str] = []
-    outcome: dict[tuple[str, int], tuple[str, ...]] = {}
+    depth: dict[str, int] = {}
+    outcomes: dict[tuple[str, int], tuple[engine.Finding, ...]] = {}
     reached: set[str] = set()
     for path in paths(tree):
+        for i, (q, _) in enumerate(path):
+            depth[q.id] = min(depth.get(q.id, i), i)
         asked = [q.fact for q, _ in path]
         q, o = path[-1]
         where = f"question {q.id}"
@@ -104,16 +117,22 @@ def check_paths(tree: Tree) -> list[str]:
             problems.append(f"{tree.source}: {where}: a path asks the same fact twice ({' -> '.join(x.id for x, _ in path)})")
         if len(path) > MAX_QUESTIONS:
             problems.append(f"{tree.source}: {where}: a path asks {len(path)} questions; at most {MAX_QUESTIONS} allowed")
-        causes = tuple(f.cause.id for f in engine.diagnose(tree, facts_of(path)))
+        findings = tuple(engine.diagnose(tree, facts_of(path)))
+        causes = tuple(f.cause.id for f in findings)
         reached.update(causes)
-        key = (q.id, q.options.index(o))
-        if outcome.setdefault(key, causes) != causes:
+        first = outcomes.setdefault((q.id, q.options.index(o)), findings)
+        if tuple(f.cause.id for f in first) != causes:
             problems.append(f"{tree.source}: {where}: answer {o.value} gives different results depending on earlier "
-                            f"answers ({', '.join(outcome[key])} or {', '.join(causes)}); the no-JavaScript page cannot show that")
+                            f"answers ({', '.join(f.cause.id for f in first)} or {', '.join(causes)}); "
+                            "the no-JavaScript page cannot show that")
     for cause in tree.causes:
         if cause.id not in reached:
             problems.append(f"{tree.source}: cause {cause.id}: no path of answers concludes it; check its `when`")
-    return sorted(set(problems), key=problems.index)
+    return PathSummary(depth, outcomes, sorted(set(problems), key=problems.index))
+
+
+def check_paths(tree: Tree) -> list[str]:
+    return summarize_paths(tree).problems
 
 
 def check_articles(tree: Tree, exists: Callable[[str, str], bool]) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from . import engine
-from .checks import facts_of, paths
+from .checks import summarize_paths
 from .render import render_question, render_result
 from .schema import RESULT, Option, Question, Tree, Value
 
@@ -47,22 +47,16 @@ class AnchorLinks:
 
 def render_fallback(tree: Tree, lang: str, article_base: str = "") -> str:
     """Every step of the tree, the first question first, as one block of HTML."""
-    depth: dict[str, int] = {}
-    outcomes: dict[tuple[str, int], tuple[str, ...]] = {}
+    summary = summarize_paths(tree)
+    outcomes = {key: tuple(f.cause.id for f in findings) for key, findings in summary.outcomes.items()}
     results: dict[tuple[str, ...], tuple[engine.Finding, ...]] = {}
-    for path in paths(tree):
-        for i, (q, _) in enumerate(path):
-            depth[q.id] = min(depth.get(q.id, i), i)
-        q, o = path[-1]
-        findings = tuple(engine.diagnose(tree, facts_of(path)))
-        ids = tuple(f.cause.id for f in findings)
-        outcomes[(q.id, q.options.index(o))] = ids
-        results.setdefault(ids, findings)
+    for key, findings in summary.outcomes.items():
+        results.setdefault(outcomes[key], findings)  # the first path's "why" stands for the others
     links = AnchorLinks(tree, outcomes, article_base)
+    depth = summary.depth
     sections = []
     for qid in sorted(depth, key=lambda k: (depth[k], list(tree.questions).index(k))):
-        n = depth[qid] + 1
-        step = engine.QuestionStep(tree.questions[qid], n, depth[qid] + engine.longest_path(tree, qid), (), None)
+        step = engine.QuestionStep(tree.questions[qid], depth[qid] + 1, depth[qid] + engine.longest_path(tree, qid), (), None)
         sections.append(render_question(tree, step, lang, links, question_anchor(qid)))
     for ids, findings in results.items():
         step = engine.ResultStep(findings, (), (), None)

@@ -170,7 +170,7 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
         if q.id in questions:
             p.problem(f"question {q.id}", "the id is used twice; ids must be unique")
         questions[q.id] = q
-    causes = [_cause(p, raw, i, facts) for i, raw in enumerate(p.items(data.get("causes"), "[[causes]]"))]
+    causes = [_cause(p, raw, i, facts, regions) for i, raw in enumerate(p.items(data.get("causes"), "[[causes]]"))]
     start = settings.get("start")
     if start not in questions:
         p.problem("settings.start", f"names question {start!s}, which does not exist; expected one of {', '.join(questions)}")
@@ -237,7 +237,8 @@ def _value_ok(fact: Fact, value: Any, regions: Mapping[str, Any]) -> bool:
     return value in fact.values
 
 
-def _cause(p: _Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact]) -> Cause:
+def _cause(p: _Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact],
+           regions: Mapping[str, Text | None]) -> Cause:
     cid = str(raw.get("id") or f"#{i + 1}")
     where = f"cause {cid}"
     steps = []
@@ -249,7 +250,7 @@ def _cause(p: _Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact]
     if not steps:
         p.problem(where, "has no fix steps; every cause must say what to do")
     fallback = bool(raw.get("fallback", False))
-    when = tuple(_condition(p, alt, where, facts) for alt in p.items(raw.get("when", []), f"{where}.when"))
+    when = tuple(_condition(p, alt, where, facts, regions) for alt in p.items(raw.get("when", []), f"{where}.when"))
     if not when and not fallback:
         p.problem(where, "has no `when`, so it can never be concluded; add when = [{ fact = \"value\" }]")
     articles = raw.get("articles", [])
@@ -261,7 +262,8 @@ def _cause(p: _Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact]
                  tuple(steps), tuple(articles), when, fallback)
 
 
-def _condition(p: _Parser, alt: Mapping[str, Any], where: str, facts: Mapping[str, Fact]) -> Condition:
+def _condition(p: _Parser, alt: Mapping[str, Any], where: str, facts: Mapping[str, Fact],
+               regions: Mapping[str, Text | None]) -> Condition:
     cond: dict[str, frozenset[Value] | tuple[int, int]] = {}
     for fid, want in alt.items():
         fact = facts.get(fid)
@@ -274,8 +276,7 @@ def _condition(p: _Parser, alt: Mapping[str, Any], where: str, facts: Mapping[st
             cond[fid] = (int(want.get("min", fact.min)), int(want.get("max", fact.max)))
         else:
             wanted = want if isinstance(want, list) else [want]
-            bad = [w for w in wanted if not _value_ok(fact, w, {RESTRICTED: 1, ABROAD: 1, ELSEWHERE: 1})
-                   and not (fact.kind == "region" and isinstance(w, str) and w.startswith("CN-"))]
+            bad = [w for w in wanted if not _value_ok(fact, w, regions)]
             if bad:
                 p.problem(where, f"`when`: {fid} = {bad[0]!s} is not a value of that fact")
             cond[fid] = frozenset(wanted)
