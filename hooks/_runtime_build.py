@@ -77,19 +77,27 @@ def minimal_lock() -> dict[str, Any]:
 
 
 def requests() -> list[str]:
-    """Every request the page can make of the engine: each step of each path of the tree in both
-    languages (troubleshooter.checks.paths enumerates them), plus bad input and a portal's locked facts."""
-    from troubleshooter.checks import facts_of, paths
-    from troubleshooter.facts import to_query
+    """Every kind of request the page can make of the engine: one for each state of the tree (every
+    question given what is dealt with, every result; troubleshooter.checks walks them) and each step of
+    each path to a first result, in both languages, plus bad input and a portal's locked facts."""
+    from troubleshooter.checks import paths, summarize_paths
+    from troubleshooter.engine import choose
+    from troubleshooter.facts import SOLVED, to_query
 
     tree = site_tree()
     queries: dict[str, None] = {"": None}
-    for path in paths(tree):
-        for i in range(1, len(path) + 1):
-            queries[to_query(tree, facts_of(path[:i]))] = None
+    for facts in summarize_paths(tree).samples.values():
+        queries[to_query(tree, facts)] = None
+    for path in paths(tree, follow_still=False):
+        facts: dict[str, Any] = {}
+        for q, i in path.events:
+            if q is not None:
+                facts = choose(tree, facts, q.options[i])
+                queries[to_query(tree, facts)] = None
+    queries["?" + SOLVED] = None
     out = [json.dumps({"query": q, "lang": lang, "locked": {}, "articleBase": ""}) for q in queries for lang in LANGS]
     first = tree.questions[tree.start]
-    locked = {first.fact: first.options[0].value}
+    locked = choose(tree, {}, first.options[0])
     for lang in LANGS:
         out.append(json.dumps({"query": BAD_QUERY, "lang": lang, "locked": {}, "articleBase": "../"}))
         out.append(json.dumps({"query": "", "lang": lang, "locked": locked, "articleBase": ""}))

@@ -20,9 +20,10 @@ if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
 
 HEADINGS = {
-    "zh": (("事实", "可取的值", "含义"), ("原因", "标题", "说明文章")),
-    "en": (("Fact", "Values", "Meaning"), ("Cause", "Title", "Article")),
+    "zh": (("事实", "可取的值", "含义"), ("原因", "标题", "平台确认它的停机原因", "处理后还要复机", "说明文章")),
+    "en": (("Fact", "Values", "Meaning"), ("Cause", "Title", "Confirmed by stop_reason", "May need a resume after", "Article")),
 }
+YES_NO = {"zh": ("是", "—"), "en": ("yes", "—")}
 EMBED_MESSAGES = ("loading", "engine_failed")
 
 
@@ -39,9 +40,14 @@ def facts_table(t: Tree, lang: str) -> str:
 
 
 def causes_table(t: Tree, lang: str, to_root: str) -> str:
-    rows = [f"| `{c.id}` | {c.title.get(lang)} | [{c.articles[0]}]({to_root}{c.articles[0]}.md) |" for c in t.causes]
+    rows = []
+    for c in t.causes:
+        reasons = sorted({str(v) for alt in c.when for fid, m in alt.facts if fid == "stop_reason" for v in m.values})
+        confirmed = ", ".join(f"`{r}`" for r in reasons) or "—"
+        rows.append(f"| `{c.id}` | {c.title.get(lang)} | {confirmed} | {YES_NO[lang][0 if c.resume else 1]} | "
+                    f"[{c.articles[0]}]({to_root}{c.articles[0]}.md) |")
     head = HEADINGS[lang][1]
-    return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|", *rows])
+    return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|---|---|", *rows])
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:

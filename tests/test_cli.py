@@ -24,12 +24,27 @@ def test_diagnose_prints_the_json_contract() -> None:
     out = run("diagnose", "--facts", json.dumps(facts), "--lang", "en")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert data["facts"] == facts
-    assert [c["id"] for c in data["causes"]] == ["expired_cancelled", "arrears"]
+    assert data["facts"] == facts and data["tree_version"]
+    assert [(c["id"], c["confidence"]) for c in data["causes"]] == [
+        ("arrears", "likely"), ("expired_grace", "likely"), ("expired_cancelled", "possible")]
     first = data["causes"][0]
-    assert set(first) == {"id", "title", "steps", "articles", "why"}
-    assert first["articles"] == ["en/causes/expired-cancelled.html"] and first["why"] == ["plan", "months_expired"]
-    assert all(isinstance(s, str) and s for s in first["steps"])
+    assert set(first) == {"id", "title", "summary", "confidence", "steps", "articles", "why", "evidence"}
+    assert first["articles"] == ["en/causes/arrears.html"] and first["why"] == ["balance"]
+    assert all(set(s) == {"text", "who", "wait"} and s["who"] in ("owner", "seller", "carrier") for s in first["steps"])
+    assert any(s["wait"] for s in first["steps"])
+    assert {u["fact"] for u in data["unknown"]} >= {"symptom", "stop_reason", "device"}
+    assert all(u["howto"] for u in data["unknown"])
+
+
+def test_fixed_takes_a_json_list_and_facts_come_from_a_file_or_stdin(tmp_path: Path) -> None:
+    facts = '{"balance": "arrears", "fixed": ["arrears"]}'
+    via_arg = json.loads(run("diagnose", "--facts", facts).stdout)
+    assert [c["id"] for c in via_arg["causes"]] == ["resume_pending"]
+    (tmp_path / "facts.json").write_text(facts, "utf-8")
+    assert json.loads(run("diagnose", "--facts-file", str(tmp_path / "facts.json")).stdout) == via_arg
+    assert json.loads(run("diagnose", "--facts", "-", stdin=facts).stdout) == via_arg
+    missing = run("diagnose", "--facts-file", str(tmp_path / "nope.json"))
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "cannot be read" in missing.stderr
 
 
 def test_chinese_is_the_default_and_articles_sit_at_the_root() -> None:
@@ -46,17 +61,33 @@ def test_the_article_paths_exist_in_the_built_site(site: Path) -> None:
 
 
 def test_text_format_is_readable() -> None:
-    out = run("diagnose", "--facts", '{"data_usage": "over_plan"}', "--format", "text", "--lang", "en")
+    out = run("diagnose", "--facts", '{"data_usage": "over_plan", "device": "unknown"}', "--format", "text", "--lang", "en")
     assert out.returncode == 0 and "Data used up" in out.stdout and "{" not in out.stdout
+    assert "[Likely]" in out.stdout and "[You (platform or app)]" in out.stdout and "How long:" in out.stdout
+    assert "how to check" in out.stdout and "Rules version" in out.stdout
 
 
 def test_interactive_walks_to_a_result_and_goes_back() -> None:
-    # plan: expired -> back -> valid -> unused: no -> device: phone
-    out = run("--lang", "en", stdin="2\nb\n1\n1\nx\n3\n")
+    # symptom: no service -> back -> no service -> "x" -> stop reason: arrears
+    out = run("--lang", "en", stdin="2\nb\n2\nx\n1\n")
     assert out.returncode == 0, out.stderr
     assert "Please type one of the numbers shown." in out.stdout
-    assert out.stdout.count("Has the card's plan expired?") == 2
-    assert "The IoT card was used in a phone" in out.stdout
+    assert out.stdout.count("What is happening?") == 2
+    assert "Stopped for arrears" in out.stdout and "[Confirmed by the platform]" in out.stdout
+
+
+@pytest.mark.parametrize("typed", ["²", "9" * 5000, "١"])
+def test_interactive_odd_numbers_are_refused_politely(typed: str) -> None:
+    out = run("--lang", "en", stdin=f"{typed}\nq\n")
+    assert out.returncode == 1 and "Traceback" not in out.stderr and "Please type one of the numbers shown." in out.stdout
+
+
+def test_output_closed_early_ends_with_one_line() -> None:
+    cmd = f"{sys.executable} -m troubleshooter diagnose --facts '{{\"balance\": \"arrears\"}}' --format text | head -1"
+    for _ in range(4):
+        out = subprocess.run(["bash", "-o", "pipefail", "-c", cmd], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert "Traceback" not in out.stderr and out.stderr.count("\n") <= 1, out.stderr
+        assert out.returncode in (0, 1)
 
 
 def test_interactive_end_of_input_exits_without_a_traceback() -> None:
@@ -65,10 +96,13 @@ def test_interactive_end_of_input_exits_without_a_traceback() -> None:
 
 
 @pytest.mark.parametrize(("facts", "names"), [
-    ("not json", "--facts is not valid JSON"),
+    ("not json", "the facts are not valid JSON"),
+    ('{"months_expired": ' + "9" * 5000 + "}", "the facts are not valid JSON"),
+    ('{"stop_reason": "arrears,broke"}', "stop_reason: arrears,broke is not accepted; expected one or more of"),
+    ('{"fixed": "nothing"}', "fixed: nothing is not accepted"),
     ("[1, 2]", "facts must be a JSON object"),
-    ('{"balance": "broke"}', "balance: broke is not accepted; expected ok, arrears, unknown"),
-    ('{"colour": "red"}', "colour: unknown fact; expected one of plan, months_expired"),
+    ('{"balance": "broke"}', "balance: broke is not accepted; expected ok, arrears, paid_still_stopped, unknown"),
+    ('{"colour": "red"}', "colour: unknown fact; expected one of symptom, stop_reason"),
     ('{"months_expired": 121}', "months_expired: 121 is not accepted; expected a whole number from 0 to 120"),
     ('{"months_expired": -1}', "months_expired"),
     ('{"months_expired": 2.5}', "months_expired"),
@@ -91,8 +125,9 @@ def test_check_reports_a_broken_tree(tmp_path: Path) -> None:
     path = copy_tree_file(tmp_path)
     path.write_text(path.read_text("utf-8").replace('next = "months_expired" }', 'next = "gone" }'), "utf-8")
     out = run("--tree", str(path), "check")
-    assert out.returncode == 2 and "question plan: option 2 leads to gone" in out.stderr
-    assert run("check").returncode == 0
+    assert out.returncode == 2 and "question account: option 1 leads to gone" in out.stderr
+    good = run("check")
+    assert good.returncode == 0 and "with no \"not sure\": at most" in good.stdout and "share of paths per cause" in good.stdout
 
 
 @settings(max_examples=60, deadline=None)

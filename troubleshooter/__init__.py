@@ -13,7 +13,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from .checks import validate
+from .checks import check_graph, validate
 from .engine import Finding, QuestionStep, ResultStep, Step, diagnose, next_question, step, walk
 from .facts import FactError, parse_facts, parse_query
 from .schema import LANGS, Tree, TreeError, parse_tree
@@ -54,7 +54,13 @@ def load_tree(path: str | Path, check: bool = True) -> Tree:
 
 @lru_cache(maxsize=1)
 def default_tree() -> Tree:
-    """The shipped tree: the prebuilt JSON in the browser's package (checked at build), else the TOML."""
+    """The shipped tree: the prebuilt JSON in the browser's package (checked at build), else the TOML.
+    Its every path is walked by the build, the tests and `check`; loading it here checks only its shape
+    and graph, which is quick, so the CLI starts at once."""
     if TREE_JSON.exists():
         return load_tree(TREE_JSON, check=False)
-    return load_tree(TREE_TOML)
+    tree = load_tree(TREE_TOML, check=False)
+    problems = check_graph(tree)
+    if problems:
+        raise TreeError(problems)
+    return tree

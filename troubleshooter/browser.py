@@ -3,8 +3,9 @@ HTML it returns. Plain Python with JSON in and out, so tests call it exactly as 
 
 Request:  {"query": "?balance=arrears", "lang": "zh"|"en", "locked": {fact: value}, "articleBase": "…"}
           `locked` are facts a portal set (never asked, never undone); `query` is the page's own state.
-Response: {"html": …, "kind": "question"|"result", "step": id, "causes": [ids], "facts": {…},
-           "query": "?…" (the clean state), "dropped": [names of entries that were ignored]}
+Response: {"html": …, "kind": "question"|"result"|"solved", "step": id, "causes": [ids],
+           "findings": [{"id", "confidence"}], "facts": {…}, "query": "?…" (the clean state),
+           "dropped": [names of entries that were ignored], "treeVersion": "…"}
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import json
 from collections.abc import Mapping
 
 from . import default_tree
+from urllib.parse import parse_qsl
+
 from .engine import QuestionStep, step
-from .facts import parse_lenient, parse_query, to_query
-from .render import QueryLinks, render_step
+from .facts import SOLVED, parse_lenient, parse_query, to_query
+from .render import QueryLinks, render_solved, render_step
 from .schema import LANGS
 
 
@@ -34,15 +37,22 @@ def handle(request_json: str) -> str:
     locked, dropped_locked = parse_lenient(tree, list(raw_locked.items()) if isinstance(raw_locked, Mapping) else [])
     facts.update(locked)
     base = request.get("articleBase") if isinstance(request.get("articleBase"), str) else ""
+    links = QueryLinks(tree, base, locked)
+    common = {"facts": facts, "query": to_query(tree, facts), "dropped": dropped + dropped_locked,
+              "treeVersion": tree.version}
+    if (SOLVED.split("=")[0], SOLVED.split("=")[1]) in parse_qsl(query.lstrip("?")[:2000]):
+        html = render_solved(tree, lang, links)
+        return json.dumps({"html": html, "kind": "solved", "step": "solved", "causes": [], "findings": [], **common},
+                          ensure_ascii=False)
     current = step(tree, facts, frozenset(locked))
-    html = render_step(tree, current, lang, QueryLinks(tree, base, locked), notices=dropped)
+    html = render_step(tree, current, lang, links, notices=dropped)
     is_question = isinstance(current, QuestionStep)
+    findings = [] if is_question else [{"id": f.cause.id, "confidence": f.confidence} for f in current.findings]
     return json.dumps({
         "html": html,
         "kind": "question" if is_question else "result",
         "step": current.question.id if is_question else "result",
-        "causes": [] if is_question else [f.cause.id for f in current.findings],
-        "facts": facts,
-        "query": to_query(tree, facts),
-        "dropped": dropped + dropped_locked,
+        "causes": [f["id"] for f in findings],
+        "findings": findings,
+        **common,
     }, ensure_ascii=False)

@@ -1,20 +1,25 @@
 """The command line: ask interactively, diagnose from JSON facts, or check a tree file.
 
-Bad input exits 2 with one line that says what was wrong and what is accepted, never a traceback.
+Exit codes: 0 done; 1 the person quit, input ended, or the output was closed early (`| head -1`);
+2 bad input, with one line on stderr that says what was wrong and what is accepted, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from . import default_tree, load_tree
-from .engine import QuestionStep, ResultStep, diagnose, result, step
+from .checks import summarize_paths, validate
+from .engine import QuestionStep, ResultStep, choose, result, step
 from .facts import FactError, parse_facts
-from .render import render_text, ui
-from .schema import LANGS, Tree, TreeError
+from .render import render_text, ui, value_label
+from .schema import LANGS, Tree, TreeError, Value
+
+MAX_INPUT = 1_000_000  # characters of --facts: far more than every fact at once needs
 
 
 class _Parser(argparse.ArgumentParser):
@@ -27,22 +32,51 @@ def article_path(lang: str, article: str) -> str:
     return ("" if lang == "zh" else f"{lang}/") + article + ".html"
 
 
-def diagnosis_json(tree: Tree, facts: dict, lang: str) -> dict:
+def diagnosis_json(tree: Tree, facts: dict[str, Value], lang: str) -> dict[str, Any]:
+    found = result(tree, facts)
     return {
         "causes": [{
             "id": f.cause.id,
             "title": f.cause.title.get(lang),
-            "steps": [s.text.get(lang) for s in f.cause.steps],
+            "summary": f.cause.summary.get(lang),
+            "confidence": f.confidence,
+            "steps": [{"text": s.text.get(lang), "who": s.who, "wait": s.wait.get(lang) if s.wait else None}
+                      for s in f.cause.steps],
             "articles": [article_path(lang, a) for a in f.cause.articles],
             "why": [fact for fact, _ in f.why],
-        } for f in diagnose(tree, facts)],
+            "evidence": [{"fact": fact, "value": value, "label": value_label(tree, tree.facts[fact], value, lang)}
+                         for fact, value in f.why],
+        } for f in found.findings],
+        "unknown": [{"fact": f.id, "label": f.label.get(lang), "howto": f.howto.get(lang)}
+                    for f in tree.facts.values() if f.id not in facts or facts[f.id] == "unknown"
+                    if tree.question_for(f.id) is not None or f.id in facts],
         "facts": facts,
+        "tree_version": tree.version,
     }
 
 
+def read_facts(args: argparse.Namespace, stdin: TextIO) -> object:
+    """The raw facts from --facts JSON, --facts - (standard input) or --facts-file PATH."""
+    if args.facts_file:
+        try:
+            with open(args.facts_file, encoding="utf-8") as f:
+                text = f.read(MAX_INPUT + 1)
+        except (OSError, UnicodeDecodeError) as err:
+            raise FactError(f"--facts-file {args.facts_file}: cannot be read ({getattr(err, 'strerror', None) or err})") from None
+    else:
+        text = stdin.read(MAX_INPUT + 1) if args.facts == "-" else args.facts
+    if len(text) > MAX_INPUT:
+        raise FactError(f"the facts are over {MAX_INPUT} characters; expected a small JSON object")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as err:  # ValueError covers integers too long to convert
+        raise FactError(f"the facts are not valid JSON ({str(err).splitlines()[0][:80]}); expected an object such as "
+                        '{"balance": "arrears"}') from None
+
+
 def interactive(tree: Tree, lang: str, stdin: TextIO, stdout: TextIO) -> int:
-    facts: dict = {}
-    history: list[dict] = []
+    facts: dict[str, Value] = {}
+    history: list[dict[str, Value]] = []
     while True:
         current = step(tree, facts)
         print("\n" + render_text(tree, current, lang), file=stdout)
@@ -50,7 +84,7 @@ def interactive(tree: Tree, lang: str, stdin: TextIO, stdout: TextIO) -> int:
             return 0
         assert isinstance(current, QuestionStep)
         print(ui(tree, "cli_prompt", lang), end="", file=stdout, flush=True)
-        answer = stdin.readline()
+        answer = stdin.readline(100)
         if not answer:  # end of input
             print(file=stdout)
             return 1
@@ -60,11 +94,27 @@ def interactive(tree: Tree, lang: str, stdin: TextIO, stdout: TextIO) -> int:
             return 1
         if answer == "b":
             facts = history.pop() if history else facts
-        elif answer.isdigit() and 1 <= int(answer) <= len(options):
+        elif answer.isascii() and answer.isdecimal() and len(answer) <= 3 and 1 <= int(answer) <= len(options):
             history.append(dict(facts))
-            facts = {**facts, current.question.fact: options[int(answer) - 1].value}
+            facts = choose(tree, facts, options[int(answer) - 1])
         else:
             print(ui(tree, "cli_invalid", lang), file=stdout)
+
+
+def check(tree: Tree, stdout: TextIO) -> int:
+    problems = validate(tree)
+    if problems:
+        raise TreeError(problems)
+    s = summarize_paths(tree).stats
+    print(f"{tree.source}: OK ({len(tree.questions)} questions, {len(tree.causes)} causes, version {tree.version})",
+          file=stdout)
+    print(f"paths: {s['paths']}; questions: at most {s['max_questions']}, {s['mean_questions']} on average; "
+          f"with no \"not sure\": at most {s['max_questions_sure']}, {s['mean_questions_sure']} on average; "
+          f"ending at the fallback: {s['share_fallback']:.1%}", file=stdout)
+    shares = s["share_per_cause"]
+    assert isinstance(shares, dict)
+    print("share of paths per cause: " + ", ".join(f"{cid} {share:.1%}" for cid, share in shares.items()), file=stdout)
+    return 0
 
 
 def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
@@ -74,23 +124,21 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     parser.add_argument("--tree", help="another tree file to use (TOML or JSON)")
     sub = parser.add_subparsers(dest="command")
     d = sub.add_parser("diagnose", help="diagnose from known facts")
-    d.add_argument("--facts", required=True, help='a JSON object, e.g. \'{"balance": "arrears"}\'')
+    src = d.add_mutually_exclusive_group(required=True)
+    src.add_argument("--facts", help='a JSON object, e.g. \'{"balance": "arrears"}\', or - to read it from standard input')
+    src.add_argument("--facts-file", help="a file holding the JSON object")
     d.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     d.add_argument("--format", choices=("json", "text"), default="json")
-    sub.add_parser("check", help="validate the tree file and say what is wrong")
+    sub.add_parser("check", help="validate the tree file, say what is wrong, print path statistics")
     args = parser.parse_args(argv)
     try:
-        tree = load_tree(args.tree) if args.tree else default_tree()
+        tree = load_tree(args.tree, check=False) if args.tree else default_tree()
         if args.command == "check":
-            print(f"{tree.source}: OK ({len(tree.questions)} questions, {len(tree.causes)} causes)", file=stdout)
-            return 0
+            return check(tree, stdout)
+        if args.tree:
+            load_tree(args.tree)  # a tree given on the command line is checked before it is used
         if args.command == "diagnose":
-            try:
-                raw = json.loads(args.facts)
-            except (json.JSONDecodeError, RecursionError) as err:
-                raise FactError(f"--facts is not valid JSON ({str(err)[:80]}); expected an object such as "
-                                '{"balance": "arrears"}') from None
-            facts = parse_facts(tree, raw)
+            facts = parse_facts(tree, read_facts(args, stdin))
             if args.format == "json":
                 print(json.dumps(diagnosis_json(tree, facts, args.lang), ensure_ascii=False, indent=2), file=stdout)
             else:
@@ -106,3 +154,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     except KeyboardInterrupt:
         print(file=stdout)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`| head -1`): say so once, and keep Python from complaining at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print("troubleshooter: the output was closed before everything was written", file=sys.stderr)
+        return 1

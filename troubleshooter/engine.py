@@ -1,9 +1,13 @@
 """The decision engine: pure functions over a Tree and a dict of facts. No I/O, no JavaScript.
 
 A walk starts at the tree's first question and follows, for each question whose fact is already known,
-the option that matches it; the first question with an unknown fact is the next one to ask. When the walk
-reaches "result", `diagnose` reports every cause whose conditions hold, in the tree's order (most blocking
-first), so facts a portal prefilled count even if the walk never asked about them.
+the option that matches it; the first question nobody has answered is the next one to ask. An option
+that leads to "result" ends the walk with every cause that holds, strongest confidence first (the
+platform's own stop reason is "confirmed"), then in the tree's order (most blocking first).
+
+"Still not working" adds the causes shown to the `fixed` fact. A result whose causes are all fixed does not
+stop the walk: it goes on at the option's `then`, asking only what is not known yet. When nothing is left,
+the result is `resume_pending` (a fixed cause whose card often needs a separate resume) or the fallback.
 """
 
 from __future__ import annotations
@@ -12,30 +16,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .schema import ELSEWHERE, RESTRICTED, RESULT, UNKNOWN, Cause, Condition, Fact, Option, Question, Tree, Value
+from .schema import CONFIDENCE, ELSEWHERE, RESULT, UNKNOWN, Cause, Fact, Option, Question, Tree, Value
 
 Facts = Mapping[str, Value]
+FIXED = "fixed"
+MANY_CARDS = "many_cards"
 
 
 @dataclass(frozen=True)
 class Finding:
-    """A cause that holds, with the facts that led to it (its "why")."""
+    """A cause that holds, how sure we are, and the facts that led to it (its "why")."""
 
     cause: Cause
     why: tuple[tuple[str, Value], ...]
+    confidence: str
 
 
 @dataclass(frozen=True)
 class Walk:
     path: tuple[tuple[Question, Option], ...]
     current: Question | None  # None: the walk reached a result
+    hops: tuple[tuple[int, tuple[str, ...]], ...]  # (path index, causes newly fixed there) where "still not working" went on
 
 
 @dataclass(frozen=True)
 class QuestionStep:
     question: Question
     number: int  # 1-based, counting the questions this person answered on the way here
-    total: int  # the most questions this person can be asked in all from here
+    total: int  # the most questions this person can be asked in all until the next result
     answers: tuple[tuple[Fact, Value], ...]
     back: dict[str, Value] | None  # the facts one step back, or None at the first question
 
@@ -46,33 +54,105 @@ class ResultStep:
     answers: tuple[tuple[Fact, Value], ...]
     unknown: tuple[Fact, ...]  # facts the person was not sure about: the result says how to check them
     back: dict[str, Value] | None
+    still: dict[str, Value] | None  # the facts after "still not working", or None when nothing is left to try
 
 
 Step = QuestionStep | ResultStep
 
 
-def option_for(tree: Tree, question: Question, value: Value) -> Option | None:
-    """The option a known value follows. A province code that no option names follows "elsewhere"."""
+def several(value: Value | None) -> tuple[str | int, ...]:
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
+
+
+def follow(tree: Tree, question: Question, facts: Facts) -> Option | None:
+    """The option known facts follow: the first whose first fact already has that value. A province code
+    that no option names follows "elsewhere in mainland China"."""
     for option in question.options:
-        if option.matches(value):
+        fid, matcher = option.sets[0]
+        if fid in facts and matcher.accepts(facts[fid], tree.restricted_regions):
             return option
+    value = facts.get(question.fact)
     if tree.facts[question.fact].kind == "region" and isinstance(value, str) and value.startswith("CN-"):
-        return next((o for o in question.options if o.value == ELSEWHERE), None)
+        return next((o for o in question.options if o.key == ELSEWHERE), None)
     return None
 
 
+def findings(tree: Tree, facts: Facts) -> list[Finding]:
+    """Every cause whose `when` holds, with its strongest alternative, strongest first, then the tree's
+    order; with several cards stopped at once, causes of the whole account come first."""
+    return list(_findings(tree, tuple(sorted(facts.items()))))
+
+
+@lru_cache(maxsize=16384)  # the walk asks again for the same facts at each result it passes
+def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
+    facts = dict(items)
+    found = []
+    for cause in tree.causes:
+        held = [alt for alt in cause.when
+                if all(m.accepts(facts.get(fid, UNKNOWN), tree.restricted_regions) for fid, m in alt.facts)]
+        if held:
+            best = min(held, key=lambda a: CONFIDENCE.index(a.confidence))
+            found.append(Finding(cause, tuple((fid, facts.get(fid, UNKNOWN)) for fid, _ in best.facts), best.confidence))
+    many = facts.get(MANY_CARDS) == "yes"
+    order = {c.id: i for i, c in enumerate(tree.causes)}
+    return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),
+                                              order[f.cause.id])))
+
+
+def diagnose(tree: Tree, facts: Facts) -> list[Finding]:
+    """What to tell the person: the causes not dealt with yet; else the resume still pending; else the
+    fallback. Never empty."""
+    fixed = set(several(facts.get(FIXED)))
+    left = [f for f in findings(tree, facts) if f.cause.id not in fixed]
+    if left:
+        return left
+    waiting = tuple(c.id for c in tree.causes if c.id in fixed and c.resume)
+    special = next(c for c in tree.causes if (c.resume_pending if waiting else c.fallback))
+    return [Finding(special, ((FIXED, waiting),) if waiting else (), "likely" if waiting else "possible")]
+
+
+def implied(tree: Tree, facts: Facts) -> Facts:
+    """The facts with what they settle added (a known stop reason means the card is stopped), so the walk
+    does not ask what the platform already told."""
+    extra = {fid: v for f, value in facts.items() if f in tree.facts and value != UNKNOWN
+             for fid, v in tree.facts[f].implies if fid not in facts}
+    return {**facts, **extra} if extra else facts
+
+
 def walk(tree: Tree, facts: Facts) -> Walk:
+    facts = implied(tree, facts)
     path: list[tuple[Question, Option]] = []
+    hops: list[tuple[int, tuple[str, ...]]] = []
+    fixed = set(several(facts.get(FIXED)))
     node = tree.start
-    while node != RESULT:
+    for _ in range(4 * len(tree.questions) + 1):  # checks.py proves the tree acyclic; this only guards
         question = tree.questions[node]
-        value = facts.get(question.fact)
-        option = None if value is None else option_for(tree, question, value)
+        option = follow(tree, question, facts)
         if option is None:
-            return Walk(tuple(path), question)
+            skip = moot(tree, question, frozenset(fixed))
+            if skip is None or _stops(tree, facts, fixed, path, skip):
+                return Walk(tuple(path), question, tuple(hops))
+            node = skip
+            continue
         path.append((question, option))
-        node = option.next
-    return Walk(tuple(path), None)
+        if option.next != RESULT:
+            node = option.next
+            continue
+        if option.then is None or _stops(tree, facts, fixed, path, option.then):
+            break
+        before = {c for _, new in hops for c in new}
+        hops.append((len(path) - 1, tuple(f.cause.id for f in findings(tree, facts) if f.cause.id not in before)))
+        node = option.then
+    return Walk(tuple(path), None, tuple(hops))
+
+
+def _stops(tree: Tree, facts: Facts, fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
+    """Whether a result here has something new to say. A cause explained only by facts that the walk
+    asks about further on (from `then`) waits until it gets there."""
+    later = asked_from(tree, then) - {fid for _, o in path for fid, _ in o.sets}
+    return any(f.cause.id not in fixed and not any(fid in later for fid, _ in f.why) for f in findings(tree, facts))
 
 
 def next_question(tree: Tree, facts: Facts) -> Question | None:
@@ -80,54 +160,104 @@ def next_question(tree: Tree, facts: Facts) -> Question | None:
     return walk(tree, facts).current
 
 
-def _holds(tree: Tree, condition: Condition, facts: Facts) -> bool:
-    for fid, want in condition.items():
-        value = facts.get(fid, UNKNOWN)
-        if isinstance(want, tuple):
-            if not isinstance(value, int) or not want[0] <= value <= want[1]:
-                return False
-        elif value not in want and not (RESTRICTED in want and value in tree.restricted_regions):
-            return False
-    return True
+def choose(tree: Tree, facts: Facts, option: Option) -> dict[str, Value]:
+    """The facts after choosing `option`: a fact holding several values gains them, others are set."""
+    out = dict(facts)
+    for fid, matcher in option.sets:
+        fact = tree.facts[fid]
+        if fact.multiple:
+            have = set(several(out.get(fid))) | set(matcher.values)
+            out[fid] = tuple(v for v in fact.values if v in have)
+        else:
+            out[fid] = matcher.first
+    return out
 
 
-def diagnose(tree: Tree, facts: Facts) -> list[Finding]:
-    """Every cause that holds, most blocking first; the fallback cause when none does. Never empty."""
-    findings = []
-    for cause in tree.causes:
-        for condition in cause.when:
-            if _holds(tree, condition, facts):
-                why = tuple((fid, facts.get(fid, UNKNOWN)) for fid in condition)
-                findings.append(Finding(cause, why))
-                break
-    if not findings:
-        fallback = next(c for c in tree.causes if c.fallback)
-        findings.append(Finding(fallback, ()))
-    return findings
+def without(tree: Tree, facts: Facts, fid: str, values: tuple[str | int, ...] | None = None) -> dict[str, Value]:
+    """The facts with `fid` forgotten, or for a fact holding several values, with `values` removed."""
+    out = dict(facts)
+    if values is not None and tree.facts[fid].multiple:
+        left = tuple(v for v in several(out.get(fid)) if v not in values)
+        out.pop(fid, None)
+        if left:
+            out[fid] = left
+    else:
+        out.pop(fid, None)
+    return out
 
 
-def longest_path(tree: Tree, node: str) -> int:
-    """How many questions can still be asked from `node` at most (the tree is checked to be acyclic)."""
-    return _longest(tree, node)
+def still_not_working(tree: Tree, facts: Facts, shown: tuple[Finding, ...]) -> dict[str, Value] | None:
+    """The facts after "still not working": the causes shown count as dealt with. None when what was
+    shown is already the last word (the fallback, or the resume still pending)."""
+    ids = tuple(f.cause.id for f in shown if not (f.cause.fallback or f.cause.resume_pending))
+    if not ids:
+        return None
+    have = set(several(facts.get(FIXED))) | set(ids)
+    return {**facts, FIXED: tuple(c.id for c in tree.causes if c.id in have)}
 
 
 @lru_cache(maxsize=4096)
-def _longest(tree: Tree, node: str) -> int:
+def concludes(tree: Tree, question: Question) -> frozenset[str]:
+    """The causes an answer to `question` can bring up: those whose `when` uses a fact it sets."""
+    return frozenset(c.id for c in tree.causes for alt in c.when if any(f in question.facts for f, _ in alt.facts))
+
+
+def moot(tree: Tree, question: Question, fixed: frozenset[str]) -> str | None:
+    """Where to go on instead of asking `question`, when every cause it could bring up is dealt with
+    already and all its answers go on at the same place; else None (ask it)."""
+    thens = {o.then for o in question.options}
+    causes = concludes(tree, question)
+    if len(thens) == 1 and None not in thens and causes and causes <= fixed:
+        return thens.pop()
+    return None
+
+
+@lru_cache(maxsize=4096)
+def asked_from(tree: Tree, node: str) -> frozenset[str]:
+    """Every fact that questions from `node` on (following next and then) can set."""
+    if node == RESULT:
+        return frozenset()
+    out: set[str] = set()
+    for o in tree.questions[node].options:
+        out.update(fid for fid, _ in o.sets)
+        out |= asked_from(tree, o.next) | (asked_from(tree, o.then) if o.then else frozenset())
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def longest_path(tree: Tree, node: str) -> int:
+    """How many questions can still be asked from `node` until a result (the tree is checked acyclic)."""
     if node == RESULT:
         return 0
-    return 1 + max(_longest(tree, o.next) for o in tree.questions[node].options)
+    return 1 + max(longest_path(tree, o.next) for o in tree.questions[node].options)
+
+
+def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str]) -> dict[str, Value] | None:
+    """One step back: undo the last answer, or the last "still not working" if that came after it."""
+    last_hop = w.hops[-1] if w.hops else None
+    for i in range(len(w.path) - 1, -1, -1):
+        if last_hop and last_hop[0] >= i and FIXED not in locked:
+            return without(tree, facts, FIXED, last_hop[1])
+        _, option = w.path[i]
+        undo = [fid for fid, _ in option.sets if fid not in locked and fid in facts]
+        if undo:
+            out = dict(facts)
+            for fid, matcher in option.sets:
+                if fid in undo:
+                    out = without(tree, out, fid, tuple(matcher.values))
+            return out
+    return None
 
 
 def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step:
     """The step to show for these facts. `locked` facts (set by an embedding portal) are never undone."""
     w = walk(tree, facts)
-    on_path = [q.fact for q, _ in w.path]
-    answers = tuple((tree.facts[f], facts[f]) for f in on_path)
-    answers += tuple((tree.facts[f], v) for f, v in facts.items() if f not in on_path)
-    undoable = [f for f in on_path if f not in locked]
-    back = {f: v for f, v in facts.items() if f != undoable[-1]} if undoable else None
+    order = list(dict.fromkeys(fid for _, o in w.path for fid, _ in o.sets if fid in facts))
+    order += [fid for fid in tree.facts if fid in facts and fid not in order]
+    answers = tuple((tree.facts[f], facts[f]) for f in order)
+    back = _back(tree, facts, w, locked)
     if w.current is not None:
-        asked = len(undoable) + 1
+        asked = sum(1 for _, o in w.path if any(fid not in locked for fid, _ in o.sets)) + 1
         return QuestionStep(w.current, asked, asked - 1 + longest_path(tree, w.current.id), answers, back)
     return result(tree, facts, answers, back)
 
@@ -136,6 +266,7 @@ def result(tree: Tree, facts: Facts, answers: tuple[tuple[Fact, Value], ...] | N
            back: dict[str, Value] | None = None) -> ResultStep:
     """The result for these facts, whether or not the walk has reached it (the CLI's `diagnose`)."""
     if answers is None:
-        answers = tuple((tree.facts[f], v) for f, v in facts.items())
+        answers = tuple((tree.facts[f], facts[f]) for f in tree.facts if f in facts)
     unknown = tuple(fact for fact, value in answers if value == UNKNOWN)
-    return ResultStep(tuple(diagnose(tree, facts)), answers, unknown, back)
+    found = tuple(diagnose(tree, facts))
+    return ResultStep(found, answers, unknown, back, still_not_working(tree, facts, found))

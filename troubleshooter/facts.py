@@ -10,20 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import parse_qsl, urlencode
 
+from .parsing import shown
 from .schema import ABROAD, ELSEWHERE, UNKNOWN, Fact, Tree, Value
 
 MAX_QUERY = 2000  # characters: far more than every fact at once needs
-RESERVED = frozenset({"lang", "origin"})  # query parameters the page itself uses
+SOLVED = "outcome=solved"  # the query parameter of "yes, it works again"
+RESERVED = frozenset({"lang", "origin", "outcome"})  # query parameters the page itself uses
 
 
 class FactError(ValueError):
     """A fact given on the command line is not valid. The message is one line naming the fact."""
-
-
-def shown(raw: object) -> str:
-    """Untrusted text as it may appear in a one-line message: short, printable characters only."""
-    text = str(raw)
-    return "".join(c if c.isprintable() else "?" for c in text[:40]) + ("…" if len(text) > 40 else "")
 
 
 def accepted(tree: Tree, fact: Fact) -> str:
@@ -31,7 +27,11 @@ def accepted(tree: Tree, fact: Fact) -> str:
     if fact.kind == "number":
         return f"a whole number from {fact.min} to {fact.max}, or unknown"
     if fact.kind == "region":
-        return f"an ISO 3166-2:CN code such as CN-BJ or CN-XJ, or {ELSEWHERE} (elsewhere in mainland China), {ABROAD} or {UNKNOWN}"
+        return (f"an ISO 3166-2:CN code such as CN-BJ or CN-XJ (CN-HK, CN-MO and CN-TW count as {ABROAD}), "
+                f"or {ELSEWHERE} (elsewhere in mainland China), {ABROAD} or {UNKNOWN}")
+    if fact.multiple:
+        return "one or more of " + ", ".join(v for v in fact.values if v != UNKNOWN) + \
+            " (a list, or separated by commas), or unknown"
     return ", ".join(fact.values)
 
 
@@ -39,7 +39,15 @@ def parse_value(tree: Tree, fact: Fact, raw: object) -> Value:
     """The fact's value for `raw`, or FactError saying what is accepted."""
     if raw == UNKNOWN:
         return UNKNOWN
-    if fact.kind == "number":
+    if fact.multiple:
+        items = raw.split(",") if isinstance(raw, str) else raw
+        if isinstance(items, (list, tuple)) and items and len(items) <= len(fact.values) \
+                and all(isinstance(v, str) and v.strip() in fact.values for v in items):
+            have = {v.strip() for v in items}
+            if have != {UNKNOWN}:
+                have.discard(UNKNOWN)
+            return tuple(v for v in fact.values if v in have)
+    elif fact.kind == "number":
         number: int | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             number = raw
@@ -97,4 +105,9 @@ def parse_query(tree: Tree, query: str) -> tuple[dict[str, Value], list[str]]:
 
 def to_query(tree: Tree, facts: Mapping[str, Value]) -> str:
     """The query string for these facts, in the tree's fact order so equal states give equal URLs."""
-    return "?" + urlencode([(k, str(facts[k])) for k in tree.facts if k in facts])
+    return "?" + urlencode([(k, as_text(facts[k])) for k in tree.facts if k in facts], safe=",")
+
+
+def as_text(value: Value) -> str:
+    """A value as a query string or a person writes it: several values separated by commas."""
+    return ",".join(str(v) for v in value) if isinstance(value, tuple) else str(value)

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Protocol
 
-from .engine import Finding, QuestionStep, ResultStep, Step
-from .facts import to_query
+from .engine import Finding, QuestionStep, ResultStep, Step, choose
+from .facts import SOLVED, to_query
 from .schema import UNKNOWN, Fact, Option, Question, Tree, Value
 
 
@@ -22,6 +22,8 @@ class Links(Protocol):
     def back(self, facts: Mapping[str, Value]) -> str: ...
     def restart(self) -> str: ...
     def article(self, path: str) -> str: ...
+    def still(self, facts: Mapping[str, Value]) -> str: ...
+    def solved(self, facts: Mapping[str, Value]) -> str: ...
 
 
 class QueryLinks:
@@ -31,10 +33,16 @@ class QueryLinks:
         self.tree, self.article_base, self.locked = tree, article_base, dict(locked or {})
 
     def answer(self, question: Question, option: Option, facts: Mapping[str, Value]) -> str:
-        return to_query(self.tree, {**facts, question.fact: option.value})
+        return to_query(self.tree, choose(self.tree, facts, option))
 
     def back(self, facts: Mapping[str, Value]) -> str:
         return to_query(self.tree, facts)
+
+    def still(self, facts: Mapping[str, Value]) -> str:
+        return to_query(self.tree, facts)
+
+    def solved(self, facts: Mapping[str, Value]) -> str:
+        return to_query(self.tree, facts) + "&" + SOLVED
 
     def restart(self) -> str:
         return to_query(self.tree, self.locked)
@@ -52,15 +60,18 @@ def ui(tree: Tree, key: str, lang: str, **values: object) -> str:
 
 def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
     """How an answer reads back to the person: the option's own words where one says exactly this."""
+    if isinstance(value, tuple):
+        return "; ".join(value_label(tree, fact, v, lang) for v in value)
     if value == UNKNOWN:
         return ui(tree, "not_sure", lang)
     if fact.kind == "region" and isinstance(value, str) and value in tree.regions:
         return tree.regions[value].get(lang)
-    question = tree.question_for(fact.id)
-    for option in question.options if question else ():
-        if option.value == value:
-            return option.label.get(lang)
-    return str(value)
+    if fact.kind == "causes":
+        return next((c.title.get(lang) for c in tree.causes if c.id == value), str(value))
+    candidates = [o for q in tree.questions.values() for o in q.options
+                  if any(fid == fact.id and m.accepts(value) for fid, m in o.sets)]
+    candidates.sort(key=lambda o: (o.sets[0][0] != fact.id, len(o.sets)))  # an option about this fact alone first
+    return candidates[0].label.get(lang) if candidates else str(value)
 
 
 def _why(tree: Tree, finding: Finding, lang: str) -> str:
@@ -108,17 +119,31 @@ def render_question(tree: Tree, step: QuestionStep, lang: str, links: Links, anc
 
 def _finding(tree: Tree, finding: Finding, lang: str, links: Links) -> str:
     c = finding.cause
+    sure = ui(tree, "confidence_" + finding.confidence, lang)
     steps = "".join(
         f'<li><span class="ts-who">{escape(ui(tree, "who_" + s.who, lang))}</span> {escape(s.text.get(lang))}'
         + (f'<br><span class="ts-wait">{escape(ui(tree, "wait", lang))}: {escape(s.wait.get(lang))}</span>' if s.wait else "")
         + "</li>" for s in c.steps)
     why = _why(tree, finding, lang)
     why_html = f'<p class="ts-why"><strong>{escape(ui(tree, "why", lang))}:</strong> {escape(why)}</p>' if why else ""
-    more = " ".join(f'<a href="{escape(links.article(a))}">{escape(ui(tree, "read_more", lang))}</a>' for a in c.articles[:1])
-    return (f'<article class="ts-cause" data-cause="{escape(c.id)}">'
-            f'<h3>{escape(c.title.get(lang))}</h3><p>{escape(c.summary.get(lang))}</p>{why_html}'
+    more = f'<a href="{escape(links.article(c.articles[0]))}">{escape(ui(tree, "read_more", lang))}</a>'
+    return (f'<article class="ts-cause" data-cause="{escape(c.id)}" data-confidence="{finding.confidence}">'
+            f'<h3>{escape(c.title.get(lang))}</h3>'
+            f'<p class="ts-confidence ts-{finding.confidence}">{escape(sure)}</p>'
+            f'<p>{escape(c.summary.get(lang))}</p>{why_html}'
             f'<h4>{escape(ui(tree, "steps", lang))}</h4><ol class="ts-fix">{steps}</ol>'
             f'<p class="ts-more">{more}</p></article>')
+
+
+def _feedback(tree: Tree, step: ResultStep, lang: str, links: Links) -> str:
+    """"Did this fix it?": yes ends, "still not working" goes on with the causes shown counted as dealt with."""
+    if step.still is None:
+        return ""
+    facts = {f.id: v for f, v in step.answers}
+    return (f'<div class="ts-feedback"><p>{escape(ui(tree, "feedback", lang))}</p><p>'
+            f'<a class="ts-solved-link" href="{escape(links.solved(facts))}">{escape(ui(tree, "feedback_yes", lang))}</a> '
+            f'<a class="ts-still" href="{escape(links.still(step.still))}">{escape(ui(tree, "feedback_no", lang))}</a>'
+            '</p></div>')
 
 
 def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor: str) -> str:
@@ -137,13 +162,23 @@ def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor:
         answers = f'<div class="ts-answers"><h3>{escape(ui(tree, "answers_heading", lang))}</h3><dl>{rows}</dl></div>'
     summary = render_text(tree, step, lang)
     return (
-        f'<section class="ts-step ts-result" id="{anchor}" data-causes="{escape(causes)}" aria-labelledby="{anchor}-h">'
+        f'<section class="ts-step ts-result" id="{anchor}" data-causes="{escape(causes)}" '
+        f'data-tree-version="{escape(tree.version)}" aria-labelledby="{anchor}-h">'
         f'<h2 class="ts-title" id="{anchor}-h" tabindex="-1">{escape(ui(tree, "result_heading", lang))}</h2>{intro}'
         + "".join(_finding(tree, f, lang, links) for f in step.findings)
-        + f'{unknown}{answers}<div class="ts-summary"><label for="{anchor}-sum">{escape(ui(tree, "summary_label", lang))}</label>'
+        + f'{_feedback(tree, step, lang, links)}{unknown}{answers}'
+        f'<div class="ts-summary"><label for="{anchor}-sum">{escape(ui(tree, "summary_label", lang))}</label>'
         f'<textarea id="{anchor}-sum" class="ts-summary-text" readonly rows="6">{escape(summary)}</textarea>'
         f'<button type="button" class="ts-copy" data-done="{escape(ui(tree, "copied", lang))}" hidden>'
         f'{escape(ui(tree, "copy", lang))}</button></div>{_nav(tree, step, links, lang)}</section>')
+
+
+def render_solved(tree: Tree, lang: str, links: Links, anchor: str = "ts-live-step") -> str:
+    """The end of a walk that fixed the card."""
+    return (f'<section class="ts-step ts-solved" id="{anchor}" aria-labelledby="{anchor}-h">'
+            f'<h2 class="ts-title" id="{anchor}-h" tabindex="-1">{escape(ui(tree, "feedback_yes", lang))}</h2>'
+            f'<p>{escape(ui(tree, "solved", lang))}</p><p class="ts-nav"><a class="ts-restart" '
+            f'href="{escape(links.restart())}">{escape(ui(tree, "restart", lang))}</a></p></section>')
 
 
 def render_step(tree: Tree, step: Step, lang: str, links: Links, anchor: str = "ts-live-step",
@@ -163,14 +198,19 @@ def render_text(tree: Tree, step: Step, lang: str) -> str:
         return "\n".join(lines)
     lines = [ui(tree, "summary_title", lang), ""]
     for i, f in enumerate(step.findings, 1):
-        lines.append(f"{i}. {f.cause.title.get(lang)}")
+        lines.append(f"{i}. {f.cause.title.get(lang)} [{ui(tree, 'confidence_' + f.confidence, lang)}]")
+        lines.append(f"   {f.cause.summary.get(lang)}")
         why = _why(tree, f, lang)
         if why:
             lines.append(f"   {ui(tree, 'why', lang)}: {why}")
         for j, s in enumerate(f.cause.steps, 1):
-            wait = f" ({s.wait.get(lang)})" if s.wait else ""
+            wait = f" ({ui(tree, 'wait', lang)}: {s.wait.get(lang)})" if s.wait else ""
             lines.append(f"   {j}) [{ui(tree, 'who_' + s.who, lang)}] {s.text.get(lang)}{wait}")
+    if step.unknown:
+        lines += ["", ui(tree, "unknown_heading", lang) + ":"]
+        lines += [f"- {f.label.get(lang)}: {f.howto.get(lang)}" for f in step.unknown]
     if step.answers:
         lines += ["", ui(tree, "answers_heading", lang) + ":"]
         lines += [f"- {f.label.get(lang)}: {value_label(tree, f, v, lang)}" for f, v in step.answers]
+    lines += ["", ui(tree, "tree_version", lang, version=tree.version)]
     return "\n".join(lines)

@@ -1,46 +1,44 @@
 """The tree's one typed schema, and the parser that turns raw data (TOML or JSON) into it.
 
-Parsing collects every problem instead of stopping at the first, so an author fixing the tree sees all of
-them at once, each naming the node and what is expected. Graph-level checks (reachability, cycles, paths)
-live in checks.py; this module only needs the data to be well-formed.
+Parsing collects every problem instead of stopping at the first, so an editor fixing the tree sees all of
+them at once, each naming the node and what is expected; nothing an editor can write makes it raise
+anything but TreeError. Graph-level checks (reachability, cycles, paths) live in checks.py.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from .parsing import Parser, Text, TreeError, plain_keys
 
 LANGS = ("zh", "en")
 UNKNOWN = "unknown"
 RESULT = "result"
 WHO = ("owner", "seller", "carrier")
-FACT_KINDS = ("choice", "number", "region")
+FACT_KINDS = ("choice", "number", "region", "causes")
+CONFIDENCE = ("confirmed", "likely", "possible")  # strongest first: the order findings are reported in
 # The location values that are not province codes (ISO 3166-2:CN codes come from [regions]).
 ELSEWHERE = "CN"
 ABROAD = "abroad"
+OUTSIDE_MAINLAND = frozenset({"CN-HK", "CN-MO", "CN-TW"})  # count as ABROAD everywhere: these cards are mainland cards
 RESTRICTED = "@restricted"
+STOP_REASON = "stop_reason"  # an alternative that tests the platform's own stop reason is "confirmed"
+UI_KEYS = (
+    "progress", "result_heading", "result_intro_many", "why", "steps", "wait", "read_more", "who_owner", "who_seller",
+    "who_carrier", "unknown_heading", "answers_heading", "not_sure", "howto", "back", "restart", "copy", "copied",
+    "summary_label", "summary_title", "ignored", "restricted_note", "cli_prompt", "cli_invalid", "loading",
+    "engine_failed", "file_note", "confidence_confirmed", "confidence_likely", "confidence_possible", "feedback",
+    "feedback_yes", "feedback_no", "solved", "fixed_heading", "tree_version",
+)
 
-Value = str | int
+Value = str | int | tuple[str, ...]  # a tuple for facts that hold several values (stop_reason, fixed)
 
-
-class TreeError(ValueError):
-    """The tree file is invalid. `problems` holds one line per problem, each naming the file and node."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass(frozen=True)
-class Text:
-    """One piece of text in both languages."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
+__all__ = ["TreeError", "Tree", "Text", "Fact", "Option", "Question", "Cause", "FixStep", "Alternative",
+           "parse_tree", "LANGS", "UNKNOWN", "RESULT"]
 
 
 @dataclass(frozen=True)
@@ -52,31 +50,61 @@ class Fact:
     max: int
     label: Text
     howto: Text
+    multiple: bool  # holds several values at once (a tuple), e.g. several stop reasons
+    implies: tuple[tuple[str, str], ...] = ()  # facts any known value of this one settles (a stop reason: stopped)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Accepted values of one fact: a set of values, or an inclusive range of whole numbers."""
+
+    values: frozenset[str | int] = frozenset()
+    lo: int | None = None
+    hi: int | None = None
+
+    def accepts(self, value: Value, restricted: tuple[str, ...] = ()) -> bool:
+        if self.lo is not None and self.hi is not None:
+            return isinstance(value, int) and self.lo <= value <= self.hi
+        for v in value if isinstance(value, tuple) else (value,):
+            if v in self.values or (RESTRICTED in self.values and v in restricted):
+                return True
+            if ABROAD in self.values and v in OUTSIDE_MAINLAND:
+                return True
+        return False
+
+    @property
+    def first(self) -> Value:
+        """The value an answer sets: a range's lower end, else the one value."""
+        return self.lo if self.lo is not None else next(iter(self.values))
 
 
 @dataclass(frozen=True)
 class Option:
-    """An answer. Choosing it sets the question's fact to `value`; a known value in [value, upto] (numbers)
-    or equal to `value` follows it."""
+    """An answer. Choosing it sets the facts in `sets`; for facts already known, the walk follows the first
+    option whose first fact already has that value. `then` is where "still not working" goes on."""
 
-    value: Value
+    key: str
     label: Text
     next: str
-    upto: int | None = None
+    sets: tuple[tuple[str, Matcher], ...]
+    then: str | None = None
 
-    def matches(self, value: Value) -> bool:
-        if self.upto is not None and isinstance(value, int) and isinstance(self.value, int):
-            return self.value <= value <= self.upto
-        return value == self.value
+    @property
+    def value(self) -> Value:
+        return self.sets[0][1].first
 
 
 @dataclass(frozen=True)
 class Question:
     id: str
-    fact: str
+    fact: str  # the main fact: "not sure" sets it to unknown
     text: Text
     hint: Text
     options: tuple[Option, ...]
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f for o in self.options for f, _ in o.sets))
 
 
 @dataclass(frozen=True)
@@ -86,8 +114,12 @@ class FixStep:
     wait: Text | None
 
 
-# One alternative of a cause's `when`: fact -> accepted values (a frozenset) or an inclusive (min, max) range.
-Condition = Mapping[str, frozenset[Value] | tuple[int, int]]
+@dataclass(frozen=True)
+class Alternative:
+    """One way a cause holds: every fact's matcher accepts, with this confidence."""
+
+    facts: tuple[tuple[str, Matcher], ...]
+    confidence: str
 
 
 @dataclass(frozen=True)
@@ -97,13 +129,17 @@ class Cause:
     summary: Text
     steps: tuple[FixStep, ...]
     articles: tuple[str, ...]
-    when: tuple[Condition, ...]
-    fallback: bool
+    when: tuple[Alternative, ...]
+    fallback: bool  # reported when nothing else holds
+    resume: bool  # once dealt with, the card may still need a separate resume (复机)
+    resume_pending: bool  # the cause reported when dealt-with causes still need their resume
+    account: bool  # concerns the whole account, so it comes first when many cards stopped at once
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity, so engine caches can key on it
 class Tree:
     source: str
+    version: str
     start: str
     restricted_regions: tuple[str, ...]
     facts: Mapping[str, Fact]
@@ -115,169 +151,66 @@ class Tree:
     def question_for(self, fact: str) -> Question | None:
         return next((q for q in self.questions.values() if q.fact == fact), None)
 
+    def cause(self, cid: str) -> Cause:
+        return next(c for c in self.causes if c.id == cid)
 
-class _Parser:
-    """Walks the raw data once, building the schema objects and noting every problem."""
 
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[str] = []
-
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{self.source}: {where}: {message}")
-
-    def text(self, raw: Any, where: str, required: bool = True) -> Text | None:
-        if raw is None and not required:
-            return None
-        if not isinstance(raw, Mapping):
-            self.problem(where, "expected a table with zh and en texts, e.g. { zh = \"…\", en = \"…\" }")
-            return None
-        for lang in LANGS:
-            if not isinstance(raw.get(lang), str) or not raw[lang].strip():
-                self.problem(where, f"missing the {lang} translation")
-        extra = set(raw) - set(LANGS)
-        if extra:
-            self.problem(where, f"unknown language {sorted(extra)[0]}; expected zh and en")
-        return Text(str(raw.get("zh", "")), str(raw.get("en", "")))
-
-    def table(self, raw: Any, where: str) -> Mapping[str, Any]:
-        if isinstance(raw, Mapping):
-            return raw
-        self.problem(where, "expected a table")
-        return {}
-
-    def items(self, raw: Any, where: str) -> list[Mapping[str, Any]]:
-        if not isinstance(raw, list) or not all(isinstance(item, Mapping) for item in raw):
-            self.problem(where, "expected a list of tables")
-            return []
-        return raw
+def tree_version(data: Mapping[str, Any]) -> str:
+    """A short version string that changes whenever the tree's content does (not its comments)."""
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:10]
 
 
 def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     """Build a Tree from raw data, or raise TreeError listing every problem found."""
-    p = _Parser(source)
+    from .nodes import parse_cause, parse_fact, parse_question
+
+    p = Parser(source)
+    plain_keys(p, data, "the top level", ("settings", "facts", "questions", "causes", "regions", "ui"))
     settings = p.table(data.get("settings"), "[settings]")
+    plain_keys(p, settings, "[settings]", ("start", "restricted_regions"))
     regions = {code: p.text(raw, f"regions.{code}") for code, raw in p.table(data.get("regions"), "[regions]").items()}
-    ui = {key: p.text(raw, f"ui.{key}") for key, raw in p.table(data.get("ui"), "[ui]").items()}
-    facts = {fid: _fact(p, fid, raw) for fid, raw in p.table(data.get("facts"), "[facts]").items()}
+    ui_raw = p.table(data.get("ui"), "[ui]")
+    ui = {key: p.text(raw, f"ui.{key}") for key, raw in ui_raw.items()}
+    for key in UI_KEYS:
+        if key not in ui_raw:
+            p.problem(f"ui.{key}", "is missing; every widget text needs { zh = \"…\", en = \"…\" }")
+    for key in ui_raw:
+        if key not in UI_KEYS:
+            p.problem(f"ui.{key}", f"is not a text the widget uses; expected one of {', '.join(UI_KEYS)}")
     restricted = settings.get("restricted_regions", [])
-    if not isinstance(restricted, list) or any(code not in regions or code in (ELSEWHERE, ABROAD) for code in restricted):
-        p.problem("settings.restricted_regions", "expected a list of ISO 3166-2:CN codes listed in [regions], e.g. [\"CN-XJ\"]")
+    if not isinstance(restricted, list) or any(not isinstance(c, str) or c not in regions or c in (ELSEWHERE, ABROAD)
+                                               or c in OUTSIDE_MAINLAND for c in restricted):
+        p.problem("settings.restricted_regions", "expected a list of mainland ISO 3166-2:CN codes listed in [regions], "
+                  "e.g. [\"CN-XJ\"]")
         restricted = []
+    causes_raw = p.items(data.get("causes"), "[[causes]]")
+    cause_ids = tuple(str(c.get("id")) for c in causes_raw)
+    fixable = tuple(str(c.get("id")) for c in causes_raw if not (c.get("fallback") or c.get("resume_pending")))
+    facts = {fid: parse_fact(p, fid, raw, fixable) for fid, raw in p.table(data.get("facts"), "[facts]").items()}
     questions: dict[str, Question] = {}
     for i, raw in enumerate(p.items(data.get("questions"), "[[questions]]")):
-        q = _question(p, raw, i, facts, regions, tuple(restricted))
+        q = parse_question(p, raw, i, facts, regions, tuple(restricted), ui.get("not_sure"))
         if q.id in questions:
             p.problem(f"question {q.id}", "the id is used twice; ids must be unique")
         questions[q.id] = q
-    causes = [_cause(p, raw, i, facts, regions) for i, raw in enumerate(p.items(data.get("causes"), "[[causes]]"))]
+    causes = [parse_cause(p, raw, i, facts, regions) for i, raw in enumerate(causes_raw)]
+    if len(set(cause_ids)) != len(cause_ids):
+        p.problem("[[causes]]", "two causes have the same id; ids must be unique")
+    for fact in facts.values():
+        for fid, value in fact.implies:
+            if fid not in facts or value not in facts[fid].values:
+                p.problem(f"fact {fact.id}.implies", f"{fid} = {value} is not a fact and value of this tree")
     start = settings.get("start")
     if start not in questions:
         p.problem("settings.start", f"names question {start!s}, which does not exist; expected one of {', '.join(questions)}")
-    if sum(c.fallback for c in causes) != 1:
-        p.problem("[[causes]]", "expected exactly one cause with fallback = true (reported when nothing else holds)")
+    for flag in ("fallback", "resume_pending"):
+        if sum(getattr(c, flag) for c in causes) != 1:
+            p.problem("[[causes]]", f"expected exactly one cause with {flag} = true")
     if p.problems:
         raise TreeError(p.problems)
-    return Tree(source, str(start), tuple(restricted), facts, questions, tuple(causes),
+    return Tree(source, tree_version(data), str(start), tuple(restricted), facts, questions, tuple(causes),
                 {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v})
 
 
-def _fact(p: _Parser, fid: str, raw: Any) -> Fact:
-    raw = p.table(raw, f"fact {fid}")
-    kind = raw.get("kind")
-    if kind not in FACT_KINDS:
-        p.problem(f"fact {fid}", f"kind must be one of {', '.join(FACT_KINDS)}")
-    values = tuple(raw.get("values", ()))
-    if kind == "choice" and (not values or UNKNOWN not in values):
-        p.problem(f"fact {fid}", "a choice fact needs values, including \"unknown\"")
-    lo, hi = raw.get("min", 0), raw.get("max", 0)
-    if kind == "number" and not (isinstance(lo, int) and isinstance(hi, int) and lo <= hi):
-        p.problem(f"fact {fid}", "a number fact needs whole numbers min <= max")
-    return Fact(fid, str(kind), values, int(lo), int(hi),
-                p.text(raw.get("label"), f"fact {fid}.label") or Text("", ""),
-                p.text(raw.get("howto"), f"fact {fid}.howto") or Text("", ""))
-
-
-def _question(p: _Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact],
-              regions: Mapping[str, Text | None], restricted: tuple[str, ...]) -> Question:
-    qid = str(raw.get("id") or f"#{i + 1}")
-    where = f"question {qid}"
-    if "id" not in raw:
-        p.problem(where, "missing id")
-    fact = facts.get(str(raw.get("fact")))
-    if fact is None:
-        p.problem(where, f"asks for unknown fact {raw.get('fact')!s}; expected one of {', '.join(facts)}")
-    options: list[Option] = []
-    region_next = raw.get("region_options_next")
-    if region_next is not None:
-        options += [Option(code, regions[code] or Text(code, code), str(region_next)) for code in restricted]
-    for j, opt in enumerate(p.items(raw.get("options"), f"{where}.options")):
-        label = p.text(opt.get("label"), f"{where} option {j + 1}.label") or Text("", "")
-        if not opt.get("next"):
-            p.problem(where, f"option {j + 1} leads nowhere; give it next = \"<question id>\" or \"result\"")
-        value, upto = opt.get("value"), opt.get("upto")
-        if fact is not None and not _value_ok(fact, value, regions):
-            p.problem(where, f"option {j + 1} has value {value!s}, which fact {fact.id} does not accept")
-        if upto is not None and not (isinstance(upto, int) and isinstance(value, int) and value <= upto):
-            p.problem(where, f"option {j + 1}: upto must be a whole number not below value")
-        options.append(Option(value if isinstance(value, int) else str(value), label, str(opt.get("next", "")), upto))
-    if not options:
-        p.problem(where, "has no options")
-    return Question(qid, fact.id if fact else "", p.text(raw.get("text"), f"{where}.text") or Text("", ""),
-                    p.text(raw.get("hint"), f"{where}.hint") or Text("", ""), tuple(options))
-
-
-def _value_ok(fact: Fact, value: Any, regions: Mapping[str, Any]) -> bool:
-    if value == UNKNOWN:
-        return True
-    if fact.kind == "number":
-        return isinstance(value, int) and not isinstance(value, bool) and fact.min <= value <= fact.max
-    if fact.kind == "region":
-        return value in regions or value == RESTRICTED
-    return value in fact.values
-
-
-def _cause(p: _Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact],
-           regions: Mapping[str, Text | None]) -> Cause:
-    cid = str(raw.get("id") or f"#{i + 1}")
-    where = f"cause {cid}"
-    steps = []
-    for j, s in enumerate(p.items(raw.get("steps", []), f"{where}.steps")):
-        if s.get("who") not in WHO:
-            p.problem(where, f"step {j + 1}: who must be one of {', '.join(WHO)}")
-        text = p.text({k: s.get(k) for k in LANGS}, f"{where} step {j + 1}") or Text("", "")
-        steps.append(FixStep(str(s.get("who")), text, p.text(s.get("wait"), f"{where} step {j + 1}.wait", required=False)))
-    if not steps:
-        p.problem(where, "has no fix steps; every cause must say what to do")
-    fallback = bool(raw.get("fallback", False))
-    when = tuple(_condition(p, alt, where, facts, regions) for alt in p.items(raw.get("when", []), f"{where}.when"))
-    if not when and not fallback:
-        p.problem(where, "has no `when`, so it can never be concluded; add when = [{ fact = \"value\" }]")
-    articles = raw.get("articles", [])
-    if not isinstance(articles, list) or not articles or not all(isinstance(a, str) for a in articles):
-        p.problem(where, "expected articles = [\"causes/<name>\", …] (article paths without .md)")
-        articles = []
-    return Cause(cid, p.text(raw.get("title"), f"{where}.title") or Text("", ""),
-                 p.text(raw.get("summary"), f"{where}.summary") or Text("", ""),
-                 tuple(steps), tuple(articles), when, fallback)
-
-
-def _condition(p: _Parser, alt: Mapping[str, Any], where: str, facts: Mapping[str, Fact],
-               regions: Mapping[str, Text | None]) -> Condition:
-    cond: dict[str, frozenset[Value] | tuple[int, int]] = {}
-    for fid, want in alt.items():
-        fact = facts.get(fid)
-        if fact is None:
-            p.problem(where, f"`when` uses unknown fact {fid}; expected one of {', '.join(facts)}")
-            continue
-        if isinstance(want, Mapping):
-            if fact.kind != "number":
-                p.problem(where, f"`when`: {fid} is not a number fact, so {{min, max}} does not apply")
-            cond[fid] = (int(want.get("min", fact.min)), int(want.get("max", fact.max)))
-        else:
-            wanted = want if isinstance(want, list) else [want]
-            bad = [w for w in wanted if not _value_ok(fact, w, regions)]
-            if bad:
-                p.problem(where, f"`when`: {fid} = {bad[0]!s} is not a value of that fact")
-            cond[fid] = frozenset(wanted)
-    return cond
+__all__ += ["Matcher", "tree_version", "CONFIDENCE", "WHO", "UI_KEYS"]

@@ -1,0 +1,172 @@
+"""Stories: real people, the answers they would give ("not sure" where a person would not know), and the
+causes they should be told, in order, with how sure we are. Written before the tree, as its specification.
+
+A story is a list of moves: "question=option" answers the current question (and checks it is the one
+asked), "still" says "still not working" on the current result, and "=> cause:confidence, …" checks the
+current step is a result with exactly those findings in that order. `facts` are a portal's locked facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from troubleshooter import default_tree
+from troubleshooter.engine import QuestionStep, ResultStep, choose, diagnose, step
+
+TREE = default_tree()
+
+
+@dataclass
+class Story:
+    who: str
+    moves: list[str]
+    facts: dict = field(default_factory=dict)
+
+
+def play(story: Story) -> list[str]:
+    """Plays the moves through the engine exactly as the page does; returns the questions asked."""
+    facts, locked = dict(story.facts), frozenset(story.facts)
+    asked: list[str] = []
+    for move in story.moves:
+        current = step(TREE, facts, locked)
+        if move == "still":
+            assert isinstance(current, ResultStep) and current.still is not None, f"{story.who}: no 'still' here"
+            facts = current.still
+        elif move.startswith("=>"):
+            assert isinstance(current, ResultStep), f"{story.who}: expected a result, got {current.question.id}"
+            got = [f"{f.cause.id}:{f.confidence}" for f in current.findings]
+            assert got == [m.strip() for m in move[2:].split(",")], f"{story.who}: {got}"
+        else:
+            qid, key = move.split("=")
+            assert isinstance(current, QuestionStep), f"{story.who}: expected question {qid}, got a result"
+            assert current.question.id == qid, f"{story.who}: expected question {qid}, got {current.question.id}"
+            option = next((o for o in current.question.options if o.key == key), None)
+            assert option is not None, f"{story.who}: {qid} has no option {key}"
+            facts = choose(TREE, facts, option)
+            asked.append(qid)
+    assert story.moves[-1].startswith("=>"), "a story ends with what the person is told"
+    return asked
+
+
+STORIES = [
+    Story("A POS terminal in Fuzhou that has worked for three years; 40 cards stopped on the 1st; the owner "
+          "sees the account is in arrears",
+          ["symptom=many", "stop_reason=unknown", "account=arrears", "=> arrears:likely"]),
+    Story("The same fleet manager cannot see the balance; nothing changed on the terminals",
+          ["symptom=many", "stop_reason=unknown", "account=unknown", "event=nothing", "other=unknown",
+           "=> contact_carrier:possible"]),
+    Story("A reseller's portal knows the terminal is in Fujian and has always worked there",
+          ["symptom=no_service", "stop_reason=none_shown", "account=fine", "event=nothing", "other=no",
+           "=> contact_carrier:possible"], facts={"location": "CN-FJ"}),
+    Story("A vehicle tracker that drives around its usual province stops; the driver knows nothing else",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=nothing", "other=unknown",
+           "=> contact_carrier:possible"]),
+    Story("A truck tracker that went to Xinjiang for the first time and stopped there",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=new_area", "location=CN-XJ",
+           "=> region_restricted:possible"]),
+    Story("A camera taken to Hong Kong",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=new_area", "location=abroad",
+           "=> region_restricted:likely"]),
+    Story("A router moved to a new city; its card may be area-locked",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=new_area", "location=CN",
+           "=> region_restricted:possible"]),
+    Story("A dashcam whose plan expired last month and whose card was moved to a new dashcam: both problems",
+          ["symptom=no_service", "stop_reason=unknown", "account=expired", "months_expired=0", "=> expired_grace:likely",
+           "still", "event=other_device", "=> device_binding:likely",
+           "still", "other=no", "=> resume_pending:likely"]),
+    Story("An owner who already paid the arrears, but the card is still stopped",
+          ["symptom=no_service", "stop_reason=unknown", "account=paid_still_stopped", "=> resume_pending:likely"]),
+    Story("A platform that still shows 信控 after paying: the resume is what is missing",
+          ["symptom=no_service", "stop_reason=arrears", "=> arrears:confirmed", "still", "event=nothing", "other=no",
+           "=> resume_pending:likely"]),
+    Story("An alarm panel whose data works but whose alarm calls and texts fail",
+          ["symptom=calls_sms_only", "=> calls_restricted:likely"]),
+    Story("A new smart meter that never came online",
+          ["symptom=never_worked", "=> test_period_ended:likely", "still", "other=no_real_name",
+           "=> real_name_required:likely"]),
+    Story("A sensor whose free test data ran out; the owner has nothing else to add",
+          ["symptom=never_worked", "=> test_period_ended:likely", "still", "other=no", "=> contact_carrier:possible"]),
+    Story("The platform shows the card 在用 but the tracker is offline",
+          ["symptom=active_offline", "=> not_suspended:likely"]),
+    Story("The platform shows 违规停机 after the card was tried in a phone",
+          ["symptom=no_service", "stop_reason=carrier_enforced", "=> carrier_enforced:confirmed"]),
+    Story("A portal with OneLink flags for expiry and separation",
+          ["=> expired_grace:confirmed, device_binding:confirmed"],
+          facts={"stop_reason": ("expired", "device_separation")}),
+    Story("A portal whose platform says 信控: nothing to ask", ["=> arrears:confirmed"],
+          facts={"stop_reason": ("arrears",)}),
+    Story("A data-pool card stopped by a threshold the company set",
+          ["symptom=no_service", "stop_reason=data_cap", "=> over_quota:confirmed"]),
+    Story("A card that someone tried in their phone",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=phone", "=> phone_use:likely"]),
+    Story("The seller announced maintenance; after the window it is still down",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=maintenance", "=> maintenance:possible",
+           "still", "other=no", "=> contact_carrier:possible"]),
+    Story("A colleague paused the cards to save money",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=nothing", "other=yes",
+           "=> manual_stop:likely"]),
+    Story("A tracker in a drawer for a year",
+          ["symptom=no_service", "stop_reason=unknown", "account=unknown", "event=nothing", "other=idle",
+           "=> idle_cancelled:possible"]),
+    Story("The platform says 未实名", ["symptom=no_service", "stop_reason=real_name", "=> real_name_required:confirmed"]),
+    Story("The platform says 预销户", ["symptom=no_service", "stop_reason=cancelled", "=> expired_cancelled:confirmed"]),
+    Story("A plan that expired half a year ago",
+          ["symptom=no_service", "stop_reason=unknown", "account=expired", "months_expired=3",
+           "=> expired_grace:likely, expired_cancelled:possible"]),
+    Story("A plan that expired, nobody knows when",
+          ["symptom=no_service", "stop_reason=unknown", "account=expired", "months_expired=unknown",
+           "=> expired_grace:likely"]),
+    Story("Someone who knows nothing at all",
+          ["symptom=unknown", "stop_reason=unknown", "account=unknown", "event=unknown", "other=unknown",
+           "=> contact_carrier:possible"]),
+    Story("An area restriction the platform confirms; after moving back the card is still stopped",
+          ["symptom=no_service", "stop_reason=area_limit", "=> region_restricted:confirmed", "still",
+           "account=fine", "event=nothing", "other=no", "=> resume_pending:likely"]),
+    Story("A card over its data whose device also went into a phone",
+          ["symptom=no_service", "stop_reason=unknown", "account=over_plan", "=> over_quota:likely", "still",
+           "event=phone", "=> phone_use:likely"]),
+    Story("A portal knows many cards stopped, the account is in arrears and one card sat in a phone",
+          ["stop_reason=unknown", "=> arrears:likely, phone_use:likely"],
+          facts={"balance": "arrears", "device": "phone", "many_cards": "yes"}),
+    Story("A single card in arrears that also sat in a phone (per-card causes come first)",
+          ["symptom=no_service", "stop_reason=unknown", "=> phone_use:likely, arrears:likely"],
+          facts={"balance": "arrears", "device": "phone"}),
+    Story("A portal that passes data-only symptoms", ["=> calls_restricted:likely"],
+          facts={"symptom": "calls_sms_only"}),
+    Story("A device in Xinjiang that has always worked there is not told about restricted regions",
+          ["symptom=no_service", "stop_reason=none_shown", "account=arrears", "=> arrears:likely"],
+          facts={"location": "CN-XJ", "worked_here_before": "yes"}),
+]
+
+
+@pytest.mark.parametrize("story", STORIES, ids=[s.who[:60] for s in STORIES])
+def test_story(story: Story) -> None:
+    asked = play(story)
+    parts = " ".join(story.moves).split("still")
+    first = [m for m in parts[0].split() if "=" in m and not m.startswith("=>")]
+    assert len(first) <= 6, "at most six questions before the first result"
+    for later in parts[1:]:
+        assert len([m for m in later.split() if "=" in m and not m.startswith("=>")]) <= 3, \
+            "at most three more questions after 'still not working'"
+    assert len(set(asked)) == len(asked), "no question is asked twice"
+
+
+def test_there_are_at_least_thirty_stories() -> None:
+    assert len(STORIES) >= 30
+
+
+@pytest.mark.parametrize("code", ["CN-HK", "CN-MO", "CN-TW"])
+def test_hong_kong_macao_taiwan_count_as_outside_the_mainland(code: str) -> None:
+    findings = diagnose(TREE, {"location": code})
+    assert [(f.cause.id, f.confidence) for f in findings] == [("region_restricted", "likely")]
+    walk = step(TREE, {"symptom": "no_service", "stop_reason": ("unknown",), "balance": "ok", "plan": "valid",
+                       "data_usage": "within_plan", "moved": "yes", "worked_here_before": "no", "location": code})
+    assert isinstance(walk, ResultStep) and walk.findings[0].cause.id == "region_restricted"
+
+
+def test_a_region_where_the_card_has_worked_is_never_blamed() -> None:
+    for code in TREE.restricted_regions:
+        ids = [f.cause.id for f in diagnose(TREE, {"location": code, "worked_here_before": "yes", "moved": "yes"})]
+        assert "region_restricted" not in ids

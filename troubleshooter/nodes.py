@@ -1,0 +1,200 @@
+"""Parsers for the tree's nodes: facts, questions (with their options) and causes.
+
+Every reader checks the type of what it reads first, so a mistake such as `min = "x"` or a nested list
+becomes one problem line naming the node and what is expected, never a Python exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .parsing import Parser, Text, is_whole, plain_keys, shown
+from .schema import (ABROAD, CONFIDENCE, ELSEWHERE, FACT_KINDS, RESTRICTED, RESULT, STOP_REASON, UNKNOWN, WHO,
+                     Alternative, Cause, Fact, FixStep, Matcher, Option, Question)
+
+NOT_SURE = Text("不确定", "Not sure")  # replaced by [ui] not_sure when the tree has it
+
+
+def parse_fact(p: Parser, fid: str, raw: Any, cause_ids: tuple[str, ...]) -> Fact:
+    where = f"fact {fid}"
+    raw = p.table(raw, where)
+    plain_keys(p, raw, where, ("kind", "values", "multiple", "min", "max", "label", "howto", "implies"))
+    kind = raw.get("kind")
+    if kind not in FACT_KINDS:
+        p.problem(where, f"kind must be one of {', '.join(FACT_KINDS)}")
+    values: tuple[str, ...] = ()
+    if kind == "choice":
+        values = p.strings(raw.get("values"), f"{where}.values")
+        if UNKNOWN not in values:
+            p.problem(where, "a choice fact needs values, including \"unknown\"")
+    elif kind == "causes":
+        values = cause_ids
+    lo, hi = raw.get("min", 0), raw.get("max", 0)
+    if kind == "number" and not (is_whole(lo) and is_whole(hi) and lo <= hi):
+        p.problem(where, "a number fact needs whole numbers min <= max, e.g. min = 0, max = 120")
+        lo, hi = 0, 0
+    multiple = raw.get("multiple", kind == "causes")
+    if not isinstance(multiple, bool) or (multiple and kind not in ("choice", "causes")):
+        p.problem(where, "multiple must be true or false, and only a choice fact can hold several values")
+        multiple = False
+    implies = p.table(raw.get("implies", {}), f"{where}.implies")
+    if not all(isinstance(v, str) for v in implies.values()):
+        p.problem(f"{where}.implies", "expected { fact = \"value\" } with plain values")
+    return Fact(fid, str(kind), values, lo if is_whole(lo) else 0, hi if is_whole(hi) else 0,
+                p.text(raw.get("label"), f"{where}.label") or Text("", ""),
+                p.text(raw.get("howto"), f"{where}.howto") or Text("", ""), multiple,
+                tuple((str(k), str(v)) for k, v in implies.items()))
+
+
+def value_ok(fact: Fact, value: Any, regions: Mapping[str, Any]) -> bool:
+    if value == UNKNOWN:
+        return True
+    if fact.kind == "number":
+        return is_whole(value) and fact.min <= value <= fact.max
+    if fact.kind == "region":
+        return isinstance(value, str) and (value in regions or value == RESTRICTED)
+    return isinstance(value, str) and value in fact.values
+
+
+def parse_matcher(p: Parser, fact: Fact, raw: Any, where: str, regions: Mapping[str, Any]) -> Matcher:
+    """A value, a list of values, or {min, max} for a number fact; anything else is a problem."""
+    if isinstance(raw, Mapping):
+        lo, hi = raw.get("min", fact.min), raw.get("max", fact.max)
+        if fact.kind != "number" or set(raw) - {"min", "max"} or not (is_whole(lo) and is_whole(hi)) \
+                or not fact.min <= lo <= hi <= fact.max:
+            p.problem(where, f"{fact.id}: {{min, max}} needs a number fact and whole numbers within "
+                      f"{fact.min}..{fact.max}, e.g. {{ min = 3 }}")
+            return Matcher(frozenset({UNKNOWN}))
+        return Matcher(lo=lo, hi=hi)
+    wanted = raw if isinstance(raw, list) else [raw]
+    bad = [w for w in wanted if isinstance(w, (list, Mapping)) or not value_ok(fact, w, regions)]
+    if bad or not wanted:
+        p.problem(where, f"{fact.id} = {shown(bad[0] if bad else raw)} is not a value of that fact")
+        return Matcher(frozenset({UNKNOWN}))
+    return Matcher(frozenset(wanted))
+
+
+def parse_question(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact],
+                   regions: Mapping[str, Text | None], restricted: tuple[str, ...], not_sure: Text | None) -> Question:
+    qid = str(raw.get("id") or f"#{i + 1}")
+    where = f"question {qid}"
+    plain_keys(p, raw, where, ("id", "fact", "text", "hint", "options", "not_sure", "then", "region_options_next"))
+    if "id" not in raw:
+        p.problem(where, "missing id")
+    fact = facts.get(str(raw.get("fact")))
+    if fact is None:
+        p.problem(where, f"asks for unknown fact {shown(raw.get('fact'))}; expected one of {', '.join(facts)}")
+        fact = Fact("", "choice", (UNKNOWN,), 0, 0, Text("", ""), Text("", ""), False)
+    then = raw.get("then")
+    options: list[Option] = []
+    region_next = raw.get("region_options_next")
+    if region_next is not None:
+        options += [Option(code, regions.get(code) or Text(code, code), str(region_next),
+                           ((fact.id, Matcher(frozenset({code}))),), then) for code in restricted]
+    for j, opt in enumerate(p.items(raw.get("options"), f"{where}.options")):
+        options.append(_option(p, opt, f"{where} option {j + 1}", fact, facts, regions, then))
+    if "not_sure" in raw:
+        options.append(Option(UNKNOWN, not_sure or NOT_SURE, str(raw["not_sure"]),
+                              ((fact.id, Matcher(frozenset({UNKNOWN}))),), then))
+    else:
+        p.problem(where, "has no not_sure; give not_sure = \"<question id>\" or \"result\": \"not sure\" must always be an answer")
+    keys = [o.key for o in options]
+    for key in {k for k in keys if keys.count(k) > 1}:
+        p.problem(where, f"two options have the key {key}; give each option its own value or key")
+    return Question(qid, fact.id, p.text(raw.get("text"), f"{where}.text") or Text("", ""),
+                    p.text(raw.get("hint"), f"{where}.hint") or Text("", ""), tuple(options))
+
+
+def _option(p: Parser, opt: Mapping[str, Any], where: str, fact: Fact, facts: Mapping[str, Fact],
+            regions: Mapping[str, Any], then: Any) -> Option:
+    plain_keys(p, opt, where, ("value", "upto", "key", "set", "label", "next", "then"))
+    label = p.text(opt.get("label"), f"{where}.label") or Text("", "")
+    if not isinstance(opt.get("next"), str) or not opt.get("next"):
+        p.problem(where, "leads nowhere; give it next = \"<question id>\" or \"result\"")
+    sets: list[tuple[str, Matcher]] = []
+    value, upto = opt.get("value"), opt.get("upto")
+    if "value" in opt:
+        if upto is not None:
+            if fact.kind != "number" or not (is_whole(value) and is_whole(upto) and fact.min <= value <= upto <= fact.max):
+                p.problem(where, f"upto must be a whole number from value to {fact.max}, on a number fact")
+                upto = None
+            else:
+                sets.append((fact.id, Matcher(lo=value, hi=upto)))
+        if upto is None:
+            if isinstance(value, (list, Mapping)) or not value_ok(fact, value, regions) or value == RESTRICTED:
+                p.problem(where, f"has value {shown(value)}, which fact {fact.id or '?'} does not accept")
+            sets.append((fact.id, Matcher(frozenset({value if is_whole(value) else str(value)}))))
+    for fid, raw in p.table(opt.get("set", {}), f"{where}.set").items():
+        other = facts.get(fid)
+        if other is None:
+            p.problem(where, f"sets unknown fact {shown(fid)}; expected one of {', '.join(facts)}")
+        elif fid != fact.id or "value" not in opt:
+            sets.append((fid, parse_matcher(p, other, raw, f"{where}.set", regions)))
+    if not sets:
+        p.problem(where, "sets nothing; give it value = … or set = { fact = \"value\" }")
+        sets.append((fact.id, Matcher(frozenset({UNKNOWN}))))
+    key = opt.get("key", value)
+    if not isinstance(key, (str, int)) or isinstance(key, bool):
+        p.problem(where, "needs key = \"…\" when it has no value")
+        key = where
+    opt_then = opt.get("then", then)  # then = "result": this answer is the last word, nothing goes on after it
+    return Option(str(key), label, str(opt.get("next", "")), tuple(sets),
+                  str(opt_then) if opt_then and opt_then != RESULT else None)
+
+
+def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact],
+                regions: Mapping[str, Text | None]) -> Cause:
+    cid = str(raw.get("id") or f"#{i + 1}")
+    where = f"cause {cid}"
+    flags = ("fallback", "resume", "resume_pending", "account")
+    plain_keys(p, raw, where, ("id", "title", "summary", "articles", "steps", "when") + flags)
+    steps = []
+    for j, s in enumerate(p.items(raw.get("steps", []), f"{where}.steps")):
+        plain_keys(p, s, f"{where} step {j + 1}", ("who", "text", "wait"))
+        if s.get("who") not in WHO:
+            p.problem(where, f"step {j + 1}: who must be one of {', '.join(WHO)} (the one who acts)")
+        text = p.text(s.get("text"), f"{where} step {j + 1}.text") or Text("", "")
+        steps.append(FixStep(str(s.get("who")), text, p.text(s.get("wait"), f"{where} step {j + 1}.wait", required=False)))
+    if not steps:
+        p.problem(where, "has no fix steps; every cause must say what to do")
+    flag = {f: raw.get(f, False) for f in flags}
+    for f, v in flag.items():
+        if not isinstance(v, bool):
+            p.problem(where, f"{f} must be true or false")
+    when = tuple(_alternative(p, alt, f"{where}.when", facts, regions) for alt in p.items(raw.get("when", []), f"{where}.when"))
+    if not when and not (flag["fallback"] or flag["resume_pending"]):
+        p.problem(where, "has no `when`, so it can never be concluded; add when = [{ fact = \"value\" }]")
+    articles = raw.get("articles", [])
+    if not isinstance(articles, list) or not articles or not all(isinstance(a, str) for a in articles):
+        p.problem(where, "expected articles = [\"causes/<name>\", …] (article paths without .md)")
+        articles = []
+    return Cause(cid, p.text(raw.get("title"), f"{where}.title") or Text("", ""),
+                 p.text(raw.get("summary"), f"{where}.summary") or Text("", ""), tuple(steps), tuple(articles), when,
+                 *(flag[f] is True for f in ("fallback", "resume", "resume_pending", "account")))
+
+
+def _alternative(p: Parser, alt: Mapping[str, Any], where: str, facts: Mapping[str, Fact],
+                 regions: Mapping[str, Text | None]) -> Alternative:
+    """`{ fact = value, …, confidence = "possible" }`: testing the stop reason makes it "confirmed"."""
+    cond: list[tuple[str, Matcher]] = []
+    for fid, want in alt.items():
+        if fid == "confidence":
+            continue
+        fact = facts.get(fid)
+        if fact is None:
+            p.problem(where, f"uses unknown fact {shown(fid)}; expected one of {', '.join(facts)}")
+            continue
+        cond.append((fid, parse_matcher(p, fact, want, where, regions)))
+    confirmed = any(fid == STOP_REASON for fid, _ in cond)
+    confidence = alt.get("confidence", "confirmed" if confirmed else "likely")
+    if confidence not in CONFIDENCE or (confidence == "confirmed") != confirmed:
+        p.problem(where, f"confidence must be likely or possible (\"confirmed\" comes only from {STOP_REASON}, "
+                  "which the platform reports)")
+        confidence = "possible"
+    if not cond:
+        p.problem(where, "an alternative needs at least one fact = value")
+    return Alternative(tuple(cond), str(confidence))
+
+
+__all__ = ["parse_fact", "parse_question", "parse_cause", "parse_matcher", "value_ok", "ABROAD", "ELSEWHERE", "RESULT"]
