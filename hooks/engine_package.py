@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 PACKAGE = ROOT / "troubleshooter"
-BROWSER_MODULES = ("__init__.py", "schema.py", "engine.py", "facts.py", "checks.py", "render.py", "browser.py")
+NOT_IN_BROWSER = ("cli.py", "__main__.py")  # the command line has no place in a page
 
 
 def engine_zip() -> bytes:
@@ -32,7 +32,7 @@ def engine_zip() -> bytes:
     tree = tomllib.loads((PACKAGE / "tree.toml").read_text("utf-8"))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name in BROWSER_MODULES:
+        for name in sorted(p.name for p in PACKAGE.glob("*.py") if p.name not in NOT_IN_BROWSER):
             info = zipfile.ZipInfo(f"troubleshooter/{name}", (2020, 1, 1, 0, 0, 0))  # fixed date: same bytes, same hash
             zf.writestr(info, (PACKAGE / name).read_bytes(), zipfile.ZIP_DEFLATED)
         info = zipfile.ZipInfo("troubleshooter/tree.json", (2020, 1, 1, 0, 0, 0))
