@@ -83,6 +83,7 @@ def requests() -> list[str]:
     from troubleshooter.checks import paths, summarize_paths
     from troubleshooter.engine import choose
     from troubleshooter.facts import SOLVED, to_query
+    from troubleshooter.profiles import profile_ids
 
     tree = site_tree()
     queries: dict[str, None] = {"": None}
@@ -101,6 +102,10 @@ def requests() -> list[str]:
     for lang in LANGS:
         out.append(json.dumps({"query": BAD_QUERY, "lang": lang, "locked": {}, "articleBase": "../"}))
         out.append(json.dumps({"query": "", "lang": lang, "locked": locked, "articleBase": ""}))
+        for pid in profile_ids():  # a portal's profile, shipped and inline (troubleshooter/profiles.py)
+            out.append(json.dumps({"query": "?symptom=no_service&stop_reason=arrears", "lang": lang, "profile": pid}))
+        out.append(json.dumps({"query": "?symptom=no_service", "lang": lang,
+                               "profileInline": {"sellerName": "A", "restrictedRegions": "CN-YN"}}))
     out += ["not json", "[1]", json.dumps({"lang": "xx", "query": 3, "locked": [1]})]
     return out
 

@@ -35,6 +35,10 @@ def engine_zip() -> bytes:
         for name in sorted(p.name for p in PACKAGE.glob("*.py") if p.name not in NOT_IN_BROWSER):
             info = zipfile.ZipInfo(f"troubleshooter/{name}", (2020, 1, 1, 0, 0, 0))  # fixed date: same bytes, same hash
             zf.writestr(info, (PACKAGE / name).read_bytes(), zipfile.ZIP_DEFLATED)
+        for profile in sorted((PACKAGE / "profiles").glob("*.toml")):  # portals' rules, as JSON like the tree
+            info = zipfile.ZipInfo(f"troubleshooter/profiles/{profile.stem}.json", (2020, 1, 1, 0, 0, 0))
+            data = tomllib.loads(profile.read_text("utf-8"))
+            zf.writestr(info, json.dumps(data, ensure_ascii=False, separators=(",", ":")), zipfile.ZIP_DEFLATED)
         info = zipfile.ZipInfo("troubleshooter/tree.json", (2020, 1, 1, 0, 0, 0))
         zf.writestr(info, json.dumps(tree, ensure_ascii=False, separators=(",", ":")), zipfile.ZIP_DEFLATED)
     return buf.getvalue()

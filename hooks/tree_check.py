@@ -12,6 +12,7 @@ from _project import TREE_FILE
 from mkdocs.exceptions import PluginError
 from troubleshooter import TreeError, load_tree
 from troubleshooter.checks import validate
+from troubleshooter.profiles import check_profiles
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -21,7 +22,7 @@ def on_config(config: MkDocsConfig) -> None:
     docs = Path(config.docs_dir)
     try:
         tree = load_tree(TREE_FILE, check=False)
-        problems = validate(tree, lambda lang, path: (docs / lang / f"{path}.md").is_file())
+        problems = validate(tree, lambda lang, path: (docs / lang / f"{path}.md").is_file()) + check_profiles()
     except TreeError as err:
         problems = err.problems
     if problems:

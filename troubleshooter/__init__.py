@@ -20,7 +20,7 @@ from .schema import LANGS, Tree, TreeError, parse_tree
 
 __all__ = [
     "LANGS", "FactError", "Finding", "QuestionStep", "ResultStep", "Step", "Tree", "TreeError",
-    "default_tree", "diagnose", "load_tree", "next_question", "parse_facts", "parse_query", "step", "walk",
+    "default_tree", "tree_for", "diagnose", "load_tree", "next_question", "parse_facts", "parse_query", "step", "walk",
 ]
 
 HERE = Path(__file__).parent
@@ -49,6 +49,40 @@ def load_tree(path: str | Path, check: bool = True) -> Tree:
         problems = validate(tree)
         if problems:
             raise TreeError(problems)
+    return tree
+
+
+@lru_cache(maxsize=1)
+def _tree_text() -> tuple[str, str]:
+    path = TREE_JSON if TREE_JSON.exists() else TREE_TOML
+    return path.read_text("utf-8"), str(path)
+
+
+def tree_data() -> dict:
+    """The shipped tree's raw data (a fresh copy): what profiles are applied to."""
+    text, source = _tree_text()
+    return json.loads(text) if source.endswith(".json") else tomllib.loads(text)
+
+
+@lru_cache(maxsize=64)
+def tree_for(profile: str | None = None, inline: str | None = None) -> Tree:
+    """The shipped tree with a portal's rules: a shipped profile by id, and/or an inline subset (JSON of
+    {"sellerName", "restrictedRegions"}). Raises TreeError naming the profile and key on a mistake."""
+    if profile is None and inline is None:
+        return default_tree()
+    from .profiles import apply_profile, inline_profile, read_profile
+
+    data, source = tree_data(), _tree_text()[1]
+    if profile is not None:
+        raw, source = read_profile(profile)
+        data = apply_profile(data, raw, source)
+    if inline is not None:
+        source = "the portal's inline profile (restricted-regions, seller-name)"
+        data = apply_profile(data, inline_profile(json.loads(inline)), source)
+    tree = parse_tree(data, source)
+    problems = check_graph(tree)
+    if problems:
+        raise TreeError(problems)
     return tree
 
 

@@ -13,13 +13,29 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from . import default_tree
+from . import default_tree, tree_for
+from .schema import Tree, TreeError
 from urllib.parse import parse_qsl
 
 from .engine import QuestionStep, step
 from .facts import SOLVED, parse_lenient, parse_query, to_query
 from .render import QueryLinks, render_solved, render_step
 from .schema import LANGS
+
+
+def _tree(request: Mapping) -> tuple[Tree, list[str]]:
+    """The tree with the portal's profile (`profile`: a shipped id; `profileInline`: {sellerName,
+    restrictedRegions}). A profile that is wrong is dropped with a notice, never an error."""
+    profile = request.get("profile") if isinstance(request.get("profile"), str) and request.get("profile") else None
+    inline = request.get("profileInline") if isinstance(request.get("profileInline"), Mapping) else None
+    inline_json = json.dumps(inline, sort_keys=True) if inline else None
+    try:
+        return tree_for(profile, inline_json), []
+    except (TreeError, ValueError, RecursionError):
+        try:
+            return tree_for(profile, None), ["restricted-regions/seller-name"]
+        except TreeError:
+            return default_tree(), ["profile"]
 
 
 def handle(request_json: str) -> str:
@@ -29,7 +45,7 @@ def handle(request_json: str) -> str:
         request = {}
     if not isinstance(request, Mapping):
         request = {}
-    tree = default_tree()
+    tree, profile_dropped = _tree(request)
     lang = request.get("lang") if request.get("lang") in LANGS else "zh"
     query = request.get("query") if isinstance(request.get("query"), str) else ""
     facts, dropped = parse_query(tree, query)
@@ -38,7 +54,7 @@ def handle(request_json: str) -> str:
     facts.update(locked)
     base = request.get("articleBase") if isinstance(request.get("articleBase"), str) else ""
     links = QueryLinks(tree, base, locked)
-    common = {"facts": facts, "query": to_query(tree, facts), "dropped": dropped + dropped_locked,
+    common = {"facts": facts, "query": to_query(tree, facts), "dropped": dropped + dropped_locked + profile_dropped,
               "treeVersion": tree.version}
     if (SOLVED.split("=")[0], SOLVED.split("=")[1]) in parse_qsl(query.lstrip("?")[:2000]):
         html = render_solved(tree, lang, links)

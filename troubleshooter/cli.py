@@ -12,8 +12,9 @@ import os
 import sys
 from typing import Any, NoReturn, TextIO
 
-from . import default_tree, load_tree
+from . import load_tree, tree_for
 from .checks import summarize_paths, validate
+from .profiles import check_profiles, profile_ids
 from .engine import QuestionStep, ResultStep, choose, result, step
 from .facts import FactError, parse_facts
 from .render import render_text, ui, value_label
@@ -102,12 +103,12 @@ def interactive(tree: Tree, lang: str, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def check(tree: Tree, stdout: TextIO) -> int:
-    problems = validate(tree)
+    problems = validate(tree) + check_profiles()
     if problems:
         raise TreeError(problems)
     s = summarize_paths(tree).stats
-    print(f"{tree.source}: OK ({len(tree.questions)} questions, {len(tree.causes)} causes, version {tree.version})",
-          file=stdout)
+    print(f"{tree.source}: OK ({len(tree.questions)} questions, {len(tree.causes)} causes, version {tree.version}; "
+          f"profiles: {', '.join(profile_ids()) or 'none'})", file=stdout)
     print(f"paths: {s['paths']}; questions: at most {s['max_questions']}, {s['mean_questions']} on average; "
           f"with no \"not sure\": at most {s['max_questions_sure']}, {s['mean_questions_sure']} on average; "
           f"ending at the fallback: {s['share_fallback']:.1%}", file=stdout)
@@ -122,6 +123,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     parser = _Parser(prog="python -m troubleshooter", description="Why is my IoT SIM card suspended?")
     parser.add_argument("--lang", choices=LANGS, default="zh", help="language of the questions (default zh)")
     parser.add_argument("--tree", help="another tree file to use (TOML or JSON)")
+    parser.add_argument("--profile", help="a portal's profile (troubleshooter/profiles/<id>.toml): its seller, regions, causes")
     sub = parser.add_subparsers(dest="command")
     d = sub.add_parser("diagnose", help="diagnose from known facts")
     src = d.add_mutually_exclusive_group(required=True)
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     sub.add_parser("check", help="validate the tree file, say what is wrong, print path statistics")
     args = parser.parse_args(argv)
     try:
-        tree = load_tree(args.tree, check=False) if args.tree else default_tree()
+        tree = load_tree(args.tree, check=False) if args.tree else tree_for(args.profile)
         if args.command == "check":
             return check(tree, stdout)
         if args.tree:
@@ -146,7 +148,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
             return 0
         return interactive(tree, args.lang, stdin, stdout)
     except TreeError as err:
-        print(f"troubleshooter: the tree is invalid:\n{err}", file=sys.stderr)
+        head = "" if len(err.problems) == 1 else "the tree is invalid:\n"
+        print(f"troubleshooter: {head}{err}", file=sys.stderr)
         return 2
     except FactError as err:
         print(f"troubleshooter: {err}", file=sys.stderr)

@@ -90,6 +90,8 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
     facts = dict(items)
     found = []
     for cause in tree.causes:
+        if cause.id in tree.hidden:
+            continue
         held = [alt for alt in cause.when
                 if all(m.accepts(facts.get(fid, UNKNOWN), tree.restricted_regions) for fid, m in alt.facts)]
         if held:
@@ -131,7 +133,7 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         question = tree.questions[node]
         option = follow(tree, question, facts)
         if option is None:
-            skip = moot(tree, question, frozenset(fixed))
+            skip = moot(tree, question, frozenset(fixed) | tree.hidden)
             if skip is None or _stops(tree, facts, fixed, path, skip):
                 return Walk(tuple(path), question, tuple(hops))
             node = skip

@@ -166,6 +166,7 @@ def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor:
         f'data-tree-version="{escape(tree.version)}" aria-labelledby="{anchor}-h">'
         f'<h2 class="ts-title" id="{anchor}-h" tabindex="-1">{escape(ui(tree, "result_heading", lang))}</h2>{intro}'
         + "".join(_finding(tree, f, lang, links) for f in step.findings)
+        + (f'<p class="ts-contact">{escape(tree.ui["contact"].get(lang))}</p>' if "contact" in tree.ui else "")
         + f'{_feedback(tree, step, lang, links)}{unknown}{answers}'
         f'<div class="ts-summary"><label for="{anchor}-sum">{escape(ui(tree, "summary_label", lang))}</label>'
         f'<textarea id="{anchor}-sum" class="ts-summary-text" readonly rows="6">{escape(summary)}</textarea>'
@@ -212,5 +213,7 @@ def render_text(tree: Tree, step: Step, lang: str) -> str:
     if step.answers:
         lines += ["", ui(tree, "answers_heading", lang) + ":"]
         lines += [f"- {f.label.get(lang)}: {value_label(tree, f, v, lang)}" for f, v in step.answers]
+    if "contact" in tree.ui:
+        lines += ["", tree.ui["contact"].get(lang)]
     lines += ["", ui(tree, "tree_version", lang, version=tree.version)]
     return "\n".join(lines)

@@ -34,6 +34,7 @@ UI_KEYS = (
     "engine_failed", "file_note", "confidence_confirmed", "confidence_likely", "confidence_possible", "feedback",
     "feedback_yes", "feedback_no", "solved", "fixed_heading", "tree_version",
 )
+OPTIONAL_UI = ("contact",)  # set by a portal's profile: a plain-text contact line under each result
 
 Value = str | int | tuple[str, ...]  # a tuple for facts that hold several values (stop_reason, fixed)
 
@@ -147,6 +148,7 @@ class Tree:
     causes: tuple[Cause, ...]
     regions: Mapping[str, Text]
     ui: Mapping[str, Text]
+    hidden: frozenset[str] = frozenset()  # causes a portal's profile says cannot happen to its cards
 
     def question_for(self, fact: str) -> Question | None:
         return next((q for q in self.questions.values() if q.fact == fact), None)
@@ -168,7 +170,7 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     p = Parser(source)
     plain_keys(p, data, "the top level", ("settings", "facts", "questions", "causes", "regions", "ui"))
     settings = p.table(data.get("settings"), "[settings]")
-    plain_keys(p, settings, "[settings]", ("start", "restricted_regions"))
+    plain_keys(p, settings, "[settings]", ("start", "restricted_regions", "hidden_causes"))
     regions = {code: p.text(raw, f"regions.{code}") for code, raw in p.table(data.get("regions"), "[regions]").items()}
     ui_raw = p.table(data.get("ui"), "[ui]")
     ui = {key: p.text(raw, f"ui.{key}") for key, raw in ui_raw.items()}
@@ -176,7 +178,7 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
         if key not in ui_raw:
             p.problem(f"ui.{key}", "is missing; every widget text needs { zh = \"…\", en = \"…\" }")
     for key in ui_raw:
-        if key not in UI_KEYS:
+        if key not in UI_KEYS + OPTIONAL_UI:
             p.problem(f"ui.{key}", f"is not a text the widget uses; expected one of {', '.join(UI_KEYS)}")
     restricted = settings.get("restricted_regions", [])
     if not isinstance(restricted, list) or any(not isinstance(c, str) or c not in regions or c in (ELSEWHERE, ABROAD)
@@ -207,10 +209,31 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     for flag in ("fallback", "resume_pending"):
         if sum(getattr(c, flag) for c in causes) != 1:
             p.problem("[[causes]]", f"expected exactly one cause with {flag} = true")
+    hidden = frozenset(settings.get("hidden_causes", ()))
+    if not isinstance(settings.get("hidden_causes", []), list) or not hidden <= set(fixable):
+        p.problem("settings.hidden_causes", "expected a list of cause ids, e.g. [\"calls_restricted\"]")
+        hidden = frozenset()
     if p.problems:
         raise TreeError(p.problems)
-    return Tree(source, tree_version(data), str(start), tuple(restricted), facts, questions, tuple(causes),
-                {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v})
+    return Tree(source, tree_version(data), str(start), tuple(restricted), facts, _offered(questions, causes, hidden),
+                tuple(causes), {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v}, hidden)
+
+
+def _offered(questions: dict[str, Question], causes: list[Cause], hidden: frozenset[str]) -> dict[str, Question]:
+    """The questions without the answers that could only bring up hidden causes (a profile's cards cannot
+    have them, so nobody should be offered them)."""
+    if not hidden:
+        return questions
+
+    def brings_up(option: Option) -> set[str]:
+        return {c.id for c in causes for alt in c.when for f, m in alt.facts
+                for fid, om in option.sets if f == fid and m.accepts(om.first)}
+
+    out = {}
+    for qid, q in questions.items():
+        kept = tuple(o for o in q.options if not (brings_up(o) and brings_up(o) <= hidden))
+        out[qid] = Question(q.id, q.fact, q.text, q.hint, kept)
+    return out
 
 
 __all__ += ["Matcher", "tree_version", "CONFIDENCE", "WHO", "UI_KEYS"]
