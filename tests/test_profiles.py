@@ -1,0 +1,91 @@
+"""Profiles: a portal's own rules change who the seller is, which regions and causes apply, and how steps
+read, through the CLI, the bridge and the inline subset; a broken profile is named by file and key."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from troubleshooter import TreeError, default_tree, tree_for, tree_data
+from troubleshooter import profiles
+from troubleshooter.browser import handle
+from troubleshooter.cli import main
+from troubleshooter.engine import diagnose
+from troubleshooter.profiles import apply_profile, check_profiles
+
+EXAMPLE = "example-reseller"
+
+
+def test_the_example_profile_changes_regions_seller_and_hides_a_cause() -> None:
+    tree = tree_for(EXAMPLE)
+    assert tree.restricted_regions == ("CN-YN", "CN-XZ")
+    assert [o.key for o in tree.questions["location"].options][:2] == ["CN-YN", "CN-XZ"]
+    assert "calls_sms_only" not in [o.key for o in tree.questions["symptom"].options], "a hidden cause's answer is not offered"
+    assert "calls_sms_only" in [o.key for o in default_tree().questions["symptom"].options]
+    assert [f.cause.id for f in diagnose(tree, {"symptom": "calls_sms_only"})] == ["contact_carrier"]
+    assert [f.cause.id for f in diagnose(tree, {"location": "CN-YN"})] == ["region_restricted"]
+    assert [f.cause.id for f in diagnose(tree, {"location": "CN-XJ"})] == ["contact_carrier"]
+    assert [f.cause.id for f in diagnose(default_tree(), {"location": "CN-XJ"})] == ["region_restricted"]
+
+
+def test_the_cli_takes_a_profile() -> None:
+    out = io.StringIO()
+    assert main(["--profile", EXAMPLE, "diagnose", "--facts", '{"balance": "arrears"}', "--format", "text", "--lang", "en"],
+                stdout=out) == 0
+    text = out.getvalue()
+    assert "[Example IoT (a sample seller)]" in text and "Request resume on your Example IoT order page" in text
+    assert "Example IoT support: working days" in text
+    plain = io.StringIO()
+    main(["diagnose", "--facts", '{"balance": "arrears"}', "--format", "text", "--lang", "en"], stdout=plain)
+    assert "Example IoT" not in plain.getvalue()
+
+
+def test_the_bridge_takes_a_profile_and_an_inline_one_and_escapes_the_name() -> None:
+    out = json.loads(handle(json.dumps({"query": "?balance=arrears&symptom=no_service&stop_reason=unknown",
+                                        "lang": "zh", "profile": EXAMPLE})))
+    assert "示例物联（示例卖家）" in out["html"] and 'class="ts-contact"' in out["html"] and out["dropped"] == []
+    inline = {"sellerName": "<img src=x onerror=alert(1)> Acme", "restrictedRegions": "CN-GD, CN-YN"}
+    out = json.loads(handle(json.dumps({"query": "?symptom=no_service&stop_reason=unknown&balance=arrears", "lang": "en",
+                                        "profileInline": inline})))
+    assert "&lt;img src=x onerror=alert(1)&gt; Acme" in out["html"] and "<img" not in out["html"]
+    question = json.loads(handle(json.dumps({"query": "?symptom=no_service&stop_reason=unknown&balance=ok&plan=valid"
+                                             "&data_usage=within_plan&moved=yes&worked_here_before=no", "lang": "en",
+                                             "profileInline": inline})))
+    assert question["step"] == "location" and "Guangdong" in question["html"]
+
+
+@pytest.mark.parametrize("request_extra", [{"profile": "no-such-seller"}, {"profile": "../etc/passwd"},
+                                            {"profileInline": {"restrictedRegions": ["CN-ZZ"]}}])
+def test_a_wrong_profile_is_dropped_with_a_notice(request_extra: dict) -> None:
+    out = json.loads(handle(json.dumps({"query": "?symptom=no_service", "lang": "en", **request_extra})))
+    assert out["kind"] == "question" and out["dropped"] and "ts-notice" in out["html"]
+
+
+def test_a_broken_profile_names_its_file_and_each_key() -> None:
+    with pytest.raises(TreeError) as err:
+        apply_profile(tree_data(), {"colour": "red", "hidden_causes": ["nope"], "texts": {"arrears.step9": {"zh": "甲", "en": "A"},
+                                    "bogus": {"zh": "甲", "en": "A"}, "arrears.summary": {"zh": "甲"}}}, "p.toml")
+    lines = err.value.problems
+    assert all(line.startswith("p.toml: ") for line in lines)
+    for expected in ("unknown key colour", "hidden_causes: nope is not a cause", "texts.arrears.step9: cause arrears has 3 steps",
+                     "texts.bogus: expected <cause id>.title", "texts.arrears.summary: missing the en translation"):
+        assert any(expected in line for line in lines), (expected, lines)
+
+
+def test_check_and_the_build_see_a_broken_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "broken.toml").write_text('restricted_regions = ["CN-ZZ"]\n', "utf-8")
+    monkeypatch.setattr(profiles, "PROFILES", tmp_path)
+    tree_for.cache_clear()
+    try:
+        found = check_profiles()
+        assert found and "broken.toml: settings.restricted_regions" in found[0]
+        err = io.StringIO()
+        import contextlib
+        with contextlib.redirect_stderr(err):
+            assert main(["check"], stdout=io.StringIO()) == 2
+        assert "broken.toml" in err.getvalue()
+    finally:
+        tree_for.cache_clear()
