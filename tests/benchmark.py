@@ -64,7 +64,7 @@ MARKS_JS = """
     if (document.body && document.body.dataset.ready === "yes") mark("live");
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-engine", "data-ready"] });
   const poll = () => {
-    const q = document.querySelector("#ts-q-plan");
+    const q = document.querySelector("#ts-q-symptom");
     if (q && q.getBoundingClientRect().height > 0) mark("question");
     if (!("question" in b)) requestAnimationFrame(poll);
   };

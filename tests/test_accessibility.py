@@ -18,7 +18,7 @@ PAGES = {  # page type -> path under the language root
     "article": "causes/arrears.html",
     "glossary": "reference/glossary.html",
     "troubleshooter": "troubleshooter.html",
-    "troubleshooter-result": "troubleshooter.html?plan=valid&unused_months=0&device=same&balance=arrears",
+    "troubleshooter-result": "troubleshooter.html?symptom=no_service&stop_reason=unknown&balance=ok&plan=valid&device=other_device",
     "embed": "embed/index.html",
 }
 
@@ -64,12 +64,12 @@ def choose_by_keyboard(page, value: str) -> None:
 def test_keyboard_alone_reaches_a_result(page, server: Server, lang: str, prefix: str) -> None:
     page.goto(server.url + prefix + "troubleshooter.html")
     page.wait_for_selector(LIVE, timeout=BOOT_MS)
-    for value, next_step in (("valid", "unused"), ("0", "device"), ("other_device", None)):
+    for value, next_step in (("no_service", "stop_reason"), ("none_shown", "account"), ("arrears", None)):
         choose_by_keyboard(page, value)
         if next_step:
             page.wait_for_selector(f".ts-live [data-step={next_step}]")
             assert page.evaluate("document.activeElement.classList.contains('ts-title')"), "focus moves to the new question"
-    page.wait_for_selector(".ts-live [data-cause=device_binding]")
+    page.wait_for_selector(".ts-live [data-cause=arrears]")
     assert page.evaluate("document.activeElement.classList.contains('ts-title')")
     assert page.inner_text(".ts-announce"), "the result is announced to screen readers"
 

@@ -26,16 +26,19 @@ BOOT_MS = 60_000
 LIVE = ".iot-ts[data-engine=pyodide]"
 NASTY = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"'><svg onload=alert(1)>",
                          "javascript:alert(1)", "%3Cscript%3E", "&amp;&lt;", "\u202e\u0000\ufeff", "balance", "unknown",
-                         "CN-XJ", "9" * 400, "{}", "[]", "🙂" * 20, "plan=valid&balance=arrears"])
+                         "CN-XJ", "9" * 400, "{}", "[]", "🙂" * 20, "plan=valid&balance=arrears",
+                         "arrears,expired", ",,", "fixed", "solved"])
 TEXT = st.one_of(NASTY, st.text(max_size=60))
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3), max_leaves=10)
-FACT_NAMES = ["plan", "months_expired", "balance", "data_usage", "device", "location", "unused_months", "origin", "lang"]
+FACT_NAMES = ["symptom", "stop_reason", "fixed", "plan", "months_expired", "balance", "device", "location", "unused_months",
+              "origin", "lang", "outcome"]
 QUERY = st.lists(st.tuples(st.one_of(st.sampled_from(FACT_NAMES), TEXT), TEXT), max_size=6)
 
 ALLOWED_TAGS = {"section", "p", "span", "progress", "h2", "h3", "h4", "ul", "ol", "li", "a", "details", "summary",
                 "br", "strong", "article", "div", "dl", "dt", "dd", "label", "textarea", "button"}
 ALLOWED_ATTRS = {"class", "id", "href", "data-step", "data-fact", "data-value", "data-cause", "data-causes", "data-done",
+                 "data-confidence", "data-tree-version",
                  "aria-labelledby", "aria-hidden", "role", "tabindex", "max", "value", "for", "readonly", "rows", "type", "hidden"}
 
 

@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 
 STOCK_LOCK = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())
 STOCK_STDLIB = ROOT / "node_modules/pyodide/python_stdlib.zip"
-FEW_REQUESTS = [json.dumps({"query": "?plan=valid&unused_months=0", "lang": lang}) for lang in ("zh", "en")]
+FEW_REQUESTS = [json.dumps({"query": "?symptom=no_service&stop_reason=unknown", "lang": lang}) for lang in ("zh", "en")]
 
 
 def site_config(site: Path) -> dict:

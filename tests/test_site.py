@@ -137,7 +137,7 @@ def test_only_the_troubleshooter_pages_load_its_script(site: Path) -> None:
         assert "pyodide" not in loads, f"{page}: Pyodide must load in the worker, not the page"
     for lang in ("", "en/"):
         html = (site / f"{lang}troubleshooter.html").read_text("utf-8")
-        assert 'data-engine="static"' in html and 'id="ts-q-plan"' in html
+        assert 'data-engine="static"' in html and 'id="ts-q-symptom"' in html
 
 
 def test_pyodide_and_the_engine_are_self_hosted(site: Path) -> None:
@@ -165,3 +165,13 @@ def test_no_page_makes_the_language_switcher_fetch_a_missing_sitemap(site: Path)
     for page in site.rglob("*.html"):
         assert not re.search(r'<link[^>]+rel="alternate"[^>]+hreflang', page.read_text("utf-8")), page
     assert "hreflang" in (site / "sitemap.xml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_no_javascript_troubleshooter_page_stays_within_its_budget(site: Path, lang: str) -> None:
+    """The whole tree is in the page as plain HTML; on a slow phone it must still paint like an article."""
+    import gzip
+
+    page = site / ("" if lang == "zh" else "en/") / "troubleshooter.html"
+    size = len(gzip.compress(page.read_bytes(), 6))
+    assert size <= 40 * 1024, f"{page.name} ({lang}) is {size / 1024:.1f} KB gzip; the budget is 40 KB"
