@@ -45,7 +45,7 @@ def causes_table(t: Tree, lang: str, to_root: str) -> str:
         reasons = sorted({str(v) for alt in c.when for fid, m in alt.facts if fid == "stop_reason" for v in m.values})
         confirmed = ", ".join(f"`{r}`" for r in reasons) or "—"
         rows.append(f"| `{c.id}` | {c.title.get(lang)} | {confirmed} | {YES_NO[lang][0 if c.resume else 1]} | "
-                    f"[{c.articles[0]}]({to_root}{c.articles[0]}.md) |")
+                    f"[{c.article}]({to_root}{c.article}.md) |")
     head = HEADINGS[lang][1]
     return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|---|---|", *rows])
 

@@ -50,7 +50,7 @@ def test_every_article_has_a_title_and_a_meta_description(lang: str) -> None:
 def test_every_cause_has_its_article_in_both_languages_offering_the_troubleshooter() -> None:
     for cause in default_tree().causes:
         for lang in LANGS:
-            path = DOCS / lang / f"{cause.articles[0]}.md"
+            path = DOCS / lang / f"{cause.article}.md"
             assert path.is_file(), f"cause {cause.id}: {path} is missing"
             assert re.search(r"\]\((\.\./)*troubleshooter\.md", path.read_text("utf-8")), \
                 f"{path} does not link to the troubleshooter"

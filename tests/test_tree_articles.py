@@ -33,20 +33,20 @@ def cause_text(cause, lang: str) -> str:
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("cause", TREE.causes, ids=[c.id for c in TREE.causes])
 def test_the_causes_figures_are_in_its_article(cause, lang: str) -> None:
-    article = "\n".join(article_text(lang, a) for a in cause.articles)
+    article = article_text(lang, cause.article)
     missing = [n for n in NUMBER.findall(cause_text(cause, lang)) if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d.])", article)]
-    assert not missing, f"{cause.id} ({lang}) says {missing}, which {cause.articles[0]} does not"
+    assert not missing, f"{cause.id} ({lang}) says {missing}, which {cause.article} does not"
 
 
 @pytest.mark.parametrize("cause", TREE.causes, ids=[c.id for c in TREE.causes])
 def test_the_platform_words_of_the_english_result_are_in_its_article(cause) -> None:
-    article = "\n".join(article_text("en", a) for a in cause.articles)
+    article = article_text("en", cause.article)
     missing = [t for t in CJK_TERM.findall(cause_text(cause, "en")) if t not in article]
-    assert not missing, f"{cause.id}: the English result names {missing}, which {cause.articles[0]} does not explain"
+    assert not missing, f"{cause.id}: the English result names {missing}, which {cause.article} does not explain"
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_cause_article_links_back_to_the_troubleshooter(lang: str) -> None:
     for cause in TREE.causes:
-        text = article_text(lang, cause.articles[0])
-        assert "troubleshooter.md" in text, f"{cause.articles[0]} ({lang}) does not link to the troubleshooter"
+        text = article_text(lang, cause.article)
+        assert "troubleshooter.md" in text, f"{cause.article} ({lang}) does not link to the troubleshooter"

@@ -43,7 +43,7 @@ def diagnosis_json(tree: Tree, facts: dict[str, Value], lang: str) -> dict[str, 
             "confidence": f.confidence,
             "steps": [{"text": s.text.get(lang), "who": s.who, "wait": s.wait.get(lang) if s.wait else None}
                       for s in f.cause.steps],
-            "articles": [article_path(lang, a) for a in f.cause.articles],
+            "articles": [article_path(lang, f.cause.article)],
             "why": [fact for fact, _ in f.why],
             "evidence": [{"fact": fact, "value": value, "label": value_label(tree, tree.facts[fact], value, lang)}
                          for fact, value in f.why],

@@ -148,7 +148,7 @@ def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, F
     cid = str(raw.get("id") or f"#{i + 1}")
     where = f"cause {cid}"
     flags = ("fallback", "resume", "resume_pending", "account")
-    plain_keys(p, raw, where, ("id", "title", "summary", "articles", "steps", "when") + flags)
+    plain_keys(p, raw, where, ("id", "title", "summary", "article", "steps", "when") + flags)
     steps = []
     for j, s in enumerate(p.items(raw.get("steps", []), f"{where}.steps")):
         plain_keys(p, s, f"{where} step {j + 1}", ("who", "text", "wait"))
@@ -165,12 +165,12 @@ def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, F
     when = tuple(_alternative(p, alt, f"{where}.when", facts, regions) for alt in p.items(raw.get("when", []), f"{where}.when"))
     if not when and not (flag["fallback"] or flag["resume_pending"]):
         p.problem(where, "has no `when`, so it can never be concluded; add when = [{ fact = \"value\" }]")
-    articles = raw.get("articles", [])
-    if not isinstance(articles, list) or not articles or not all(isinstance(a, str) for a in articles):
-        p.problem(where, "expected articles = [\"causes/<name>\", …] (article paths without .md)")
-        articles = []
+    article = raw.get("article")
+    if not isinstance(article, str) or not article:
+        p.problem(where, "expected article = \"causes/<name>\" (the article's path without .md)")
+        article = ""
     return Cause(cid, p.text(raw.get("title"), f"{where}.title") or Text("", ""),
-                 p.text(raw.get("summary"), f"{where}.summary") or Text("", ""), tuple(steps), tuple(articles), when,
+                 p.text(raw.get("summary"), f"{where}.summary") or Text("", ""), tuple(steps), article, when,
                  *(flag[f] is True for f in ("fallback", "resume", "resume_pending", "account")))
 
 

@@ -126,7 +126,7 @@ def _finding(tree: Tree, finding: Finding, lang: str, links: Links) -> str:
         + "</li>" for s in c.steps)
     why = _why(tree, finding, lang)
     why_html = f'<p class="ts-why"><strong>{escape(ui(tree, "why", lang))}:</strong> {escape(why)}</p>' if why else ""
-    more = f'<a href="{escape(links.article(c.articles[0]))}">{escape(ui(tree, "read_more", lang))}</a>'
+    more = f'<a href="{escape(links.article(c.article))}">{escape(ui(tree, "read_more", lang))}</a>'
     return (f'<article class="ts-cause" data-cause="{escape(c.id)}" data-confidence="{finding.confidence}">'
             f'<h3>{escape(c.title.get(lang))}</h3>'
             f'<p class="ts-confidence ts-{finding.confidence}">{escape(sure)}</p>'

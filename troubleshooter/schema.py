@@ -129,7 +129,7 @@ class Cause:
     title: Text
     summary: Text
     steps: tuple[FixStep, ...]
-    articles: tuple[str, ...]
+    article: str  # the article that explains it, as a path without .md
     when: tuple[Alternative, ...]
     fallback: bool  # reported when nothing else holds
     resume: bool  # once dealt with, the card may still need a separate resume (复机)
