@@ -92,8 +92,8 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
     for cause in tree.causes:
         if cause.id in tree.hidden:
             continue
-        held = [alt for alt in cause.when
-                if all(m.accepts(facts.get(fid, UNKNOWN), tree.restricted_regions) for fid, m in alt.facts)]
+        held = [alt for alt in cause.when if alt.needs <= facts.keys()
+                and all(m.accepts(facts.get(fid, UNKNOWN), tree.restricted_regions) for fid, m in alt.facts)]
         if held:
             best = min(held, key=lambda a: CONFIDENCE.index(a.confidence))
             found.append(Finding(cause, tuple((fid, facts.get(fid, UNKNOWN)) for fid, _ in best.facts), best.confidence))
@@ -125,6 +125,7 @@ def implied(tree: Tree, facts: Facts) -> Facts:
 
 def walk(tree: Tree, facts: Facts) -> Walk:
     facts = implied(tree, facts)
+    found = findings(tree, facts)  # the same facts all along the walk: work them out once
     path: list[tuple[Question, Option]] = []
     hops: list[tuple[int, tuple[str, ...]]] = []
     fixed = set(several(facts.get(FIXED)))
@@ -134,7 +135,7 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         option = follow(tree, question, facts)
         if option is None:
             skip = moot(tree, question, frozenset(fixed) | tree.hidden)
-            if skip is None or _stops(tree, facts, fixed, path, skip):
+            if skip is None or _stops(tree, found, fixed, path, skip):
                 return Walk(tuple(path), question, tuple(hops))
             node = skip
             continue
@@ -142,19 +143,19 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         if option.next != RESULT:
             node = option.next
             continue
-        if option.then is None or _stops(tree, facts, fixed, path, option.then):
+        if option.then is None or _stops(tree, found, fixed, path, option.then):
             break
         before = {c for _, new in hops for c in new}
-        hops.append((len(path) - 1, tuple(f.cause.id for f in findings(tree, facts) if f.cause.id not in before)))
+        hops.append((len(path) - 1, tuple(f.cause.id for f in found if f.cause.id not in before)))
         node = option.then
     return Walk(tuple(path), None, tuple(hops))
 
 
-def _stops(tree: Tree, facts: Facts, fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
+def _stops(tree: Tree, found: list[Finding], fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
     """Whether a result here has something new to say. A cause explained only by facts that the walk
     asks about further on (from `then`) waits until it gets there."""
     later = asked_from(tree, then) - {fid for _, o in path for fid, _ in o.sets}
-    return any(f.cause.id not in fixed and not any(fid in later for fid, _ in f.why) for f in findings(tree, facts))
+    return any(f.cause.id not in fixed and not any(fid in later for fid, _ in f.why) for f in found)
 
 
 def next_question(tree: Tree, facts: Facts) -> Question | None:

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .parsing import Parser, Text, TreeError, plain_keys
@@ -121,6 +122,11 @@ class Alternative:
 
     facts: tuple[tuple[str, Matcher], ...]
     confidence: str
+
+    @cached_property
+    def needs(self) -> frozenset[str]:
+        """The facts that must be known for it to hold (those whose matcher does not accept unknown)."""
+        return frozenset(fid for fid, m in self.facts if UNKNOWN not in m.values)
 
 
 @dataclass(frozen=True)
