@@ -153,11 +153,12 @@ def _quote(text: str) -> str:
 
 
 def to_dot(graph: TreeGraph) -> str:
-    """The graph in DOT, top to bottom, questions as boxes and results as rounded shaded boxes."""
+    """The graph in DOT, left to right (the first question is at the left edge, where a box that scrolls
+sideways starts), questions as boxes and results as rounded shaded boxes."""
     c = COLOURS
     out = [
         "digraph tree {",
-        f'  graph [rankdir=TB nodesep=0.3 ranksep=0.5 concentrate=true fontname="sans-serif" bgcolor="white" pad=0.15];',
+        '  graph [rankdir=LR nodesep=0.25 ranksep=0.6 concentrate=true fontname="sans-serif" bgcolor="white" pad=0.15];',
         f'  node [shape=box fontname="sans-serif" fontsize={NODE_PT} fontcolor="{c["text"]}" margin="0.06,0.04"'
         f' style="filled" penwidth=1.2];',
         f'  edge [fontname="sans-serif" fontsize={EDGE_PT} fontcolor="{c["text"]}" color="{c["line"]}"'
@@ -173,7 +174,7 @@ def to_dot(graph: TreeGraph) -> str:
                        f' shape=box style="rounded,filled" fillcolor="{c["result"]}" color="{c["still"]}"];')
     for e in graph.edges:
         if e.still:
-            out.append(f'  {_quote(e.src)} -> {_quote(e.dst)} [style=dashed color="{c["still"]}" constraint=false tailport=e headport=e];')
+            out.append(f'  {_quote(e.src)} -> {_quote(e.dst)} [style=dashed color="{c["still"]}" constraint=false tailport=s headport=s];')
         else:
             labels = [("• " if len(e.labels) > 1 else "") + label for label in e.labels]
             out.append(f'  {_quote(e.src)} -> {_quote(e.dst)} [label={_cell(labels, EDGE_EM, EDGE_PT)}];')

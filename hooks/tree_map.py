@@ -41,7 +41,7 @@ WORDS = {
     "zh": {
         "image": "排查工具的流程图：每个问题、每个答案通向哪里，以及最后的结果。下面的列表是同一张图的文字版。",
         "region": "流程图，可以左右滚动",
-        "legend": "方框是问题（粗框是第一个问题），圆角框是结果（报告的原因），实线箭头上写着答案。"
+        "legend": "方框是问题（最左边的粗框是第一个问题），圆角框是结果（报告的原因），实线箭头上写着答案。"
                   "虚线箭头：在结果页点“{still}”之后，接着去的地方。",
         "list": "同一张图的文字版：",
     },
@@ -49,7 +49,7 @@ WORDS = {
         "image": "Map of the troubleshooter: each question, where each answer leads, and the results. "
                  "The list below gives the same map in words.",
         "region": "Map of the tree, scrolls sideways",
-        "legend": "Boxes are questions (the thick one is the first), rounded boxes are results (the causes "
+        "legend": "Boxes are questions (the thick one at the left is the first), rounded boxes are results (the causes "
                   "reported), and solid arrows carry the answers. Dashed arrows: where “{still}” on a result "
                   "goes on.",
         "list": "The same map in words:",

@@ -216,3 +216,17 @@ def test_the_map_scrolls_in_its_box_at_360_px_and_loads_nothing_else(browser, se
         assert [u for u in requested if not u.startswith(server.url)] == []
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["integrate/tree-review.html", "en/integrate/tree-review.html"])
+def test_the_review_page_has_no_serious_axe_violations(browser, server: Server, path: str) -> None:
+    from test_accessibility import serious_violations
+
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(server.url + path)
+        assert serious_violations(page) == []
+    finally:
+        context.close()
