@@ -174,7 +174,8 @@ sideways starts), questions as boxes and results as rounded shaded boxes."""
                        f' shape=box style="rounded,filled" fillcolor="{c["result"]}" color="{c["still"]}"];')
     for e in graph.edges:
         if e.still:
-            out.append(f'  {_quote(e.src)} -> {_quote(e.dst)} [style=dashed color="{c["still"]}" constraint=false tailport=s headport=s];')
+            out.append(f'  {_quote(e.src)} -> {_quote(e.dst)} [style=dashed color="{c["still"]}" constraint=false'
+                       ' tailport=s headport=s];')
         else:
             labels = [("• " if len(e.labels) > 1 else "") + label for label in e.labels]
             out.append(f'  {_quote(e.src)} -> {_quote(e.dst)} [label={_cell(labels, EDGE_EM, EDGE_PT)}];')
