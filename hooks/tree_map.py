@@ -1,0 +1,125 @@
+"""The map of the troubleshooter's tree, drawn at build time from tree.toml: an SVG laid out by Graphviz
+(`dot`, run under Node from npm's @viz-js/viz; see tree_map_node.mjs for why) and put inline in the
+page, followed by the same graph as a list. Pages ask for it with markers:
+
+- `<!-- tree-map -->`: the map, its legend and the tree's version, then the list (integration guide);
+- `<!-- tree-review -->`: the version, the path statistics and every path (review page for editors).
+
+The inline SVG loads nothing: no script, no link, no font (a generic `sans-serif`), no namespace URL.
+Layouts are cached in .cache/tree-map/ by the DOT text and the Graphviz package, so a rebuild with
+the same tree does not start Node at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+from functools import lru_cache
+from html import escape
+from typing import TYPE_CHECKING
+
+from _project import NODE_MODULES, ROOT, page_lang, site_tree
+from _tree_graph import text_list, to_dot, tree_graph
+from _tree_review import paths_html, stats_html, version_line
+from mkdocs.exceptions import PluginError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+    from troubleshooter.schema import Tree
+
+MAP_MARKER = "<!-- tree-map -->"
+REVIEW_MARKER = "<!-- tree-review -->"
+SCRIPT = ROOT / "hooks" / "tree_map_node.mjs"
+CACHE = ROOT / ".cache" / "tree-map"
+VIZ = NODE_MODULES / "@viz-js" / "viz" / "package.json"
+WORDS = {
+    "zh": {
+        "image": "排查工具的流程图：每个问题、每个答案通向哪里，以及最后的结果。下面的列表是同一张图的文字版。",
+        "region": "流程图，可以左右滚动",
+        "legend": "方框是问题（最左边的粗框是第一个问题），圆角框是结果（报告的原因），实线箭头上写着答案。"
+                  "虚线箭头：在结果页点“{still}”之后，接着去的地方。",
+        "list": "同一张图的文字版：",
+    },
+    "en": {
+        "image": "Map of the troubleshooter: each question, where each answer leads, and the results. "
+                 "The list below gives the same map in words.",
+        "region": "Map of the tree, scrolls sideways",
+        "legend": "Boxes are questions (the thick one at the left is the first), rounded boxes are results (the causes "
+                  "reported), and solid arrows carry the answers. Dashed arrows: where “{still}” on a result "
+                  "goes on.",
+        "list": "The same map in words:",
+    },
+}
+
+
+def _viz_version() -> str:
+    try:
+        return json.loads(VIZ.read_text("utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        raise PluginError(f"{VIZ} is missing: run `make setup` (npm ci installs @viz-js/viz, which lays out "
+                          "the tree map)") from None
+
+
+@lru_cache(maxsize=8)
+def layout(dot: str) -> str:
+    """Graphviz's SVG for this DOT text, from the cache or from Node."""
+    key = hashlib.sha256((dot + _viz_version() + SCRIPT.read_text("utf-8")).encode()).hexdigest()[:16]
+    cached = CACHE / f"{key}.svg"
+    if cached.exists():
+        return cached.read_text("utf-8")
+    try:
+        run = subprocess.run(["node", str(SCRIPT)], input=dot, capture_output=True, text=True, timeout=120,
+                             cwd=ROOT)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise PluginError(f"the tree map needs Node 20 to run Graphviz ({err}); install Node, then `make setup`") from None
+    if run.returncode != 0:
+        raise PluginError(f"the tree map could not be laid out: {run.stderr.strip() or run.returncode}")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(run.stdout, "utf-8")
+    return run.stdout
+
+
+def clean_svg(svg: str, label: str) -> str:
+    """Graphviz's SVG made fit to sit inside a page: no prolog, comments, tooltips, ids or namespace
+    URLs (an HTML parser puts <svg> in its namespace itself), and named for assistive technology."""
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)
+    svg = re.sub(r'\s(?:id|xmlns(?::\w+)?)="[^"]*"', "", svg)
+    svg = re.sub(r"\n\s*\n", "\n", svg)
+    return svg.replace("<svg", f'<svg role="img" aria-label="{escape(label)}" focusable="false"', 1).strip()
+
+
+def map_svg(tree: Tree, lang: str) -> str:
+    return clean_svg(layout(to_dot(tree_graph(tree, lang))), WORDS[lang]["image"])
+
+
+def map_html(tree: Tree, lang: str) -> str:
+    """The map in its sideways-scrolling box, the legend with the tree's version, then the list."""
+    w = WORDS[lang]
+    legend = escape(w["legend"].replace("{still}", tree.ui["feedback_no"].get(lang)))
+    return (f'<figure class="tree-map" data-search-exclude>'
+            f'<div class="tree-map-scroll" role="region" aria-label="{escape(w["region"])}" tabindex="0">'
+            f"{map_svg(tree, lang)}</div>"
+            f"<figcaption>{legend} {version_line(tree, lang)}</figcaption></figure>"
+            f'<p class="tree-map-list-intro">{escape(w["list"])}</p>{text_list(tree_graph(tree, lang), tree)}')
+
+
+def review_html(tree: Tree, lang: str) -> str:
+    return stats_html(tree, lang) + paths_html(tree, lang)  # the version is under the map, above
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    if MAP_MARKER not in html and REVIEW_MARKER not in html:
+        return None
+    tree, lang = site_tree(), page_lang(page, config)
+    if MAP_MARKER in html:
+        html = html.replace(MAP_MARKER, map_html(tree, lang), 1)
+    if REVIEW_MARKER in html:
+        html = html.replace(REVIEW_MARKER, review_html(tree, lang), 1)
+    return html
