@@ -24,19 +24,21 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 PACKAGE = ROOT / "troubleshooter"
-BROWSER_MODULES = ("__init__.py", "schema.py", "engine.py", "facts.py", "checks.py", "render.py", "browser.py")
+BROWSER_MODULES = ("__init__.py", "parsing.py", "schema.py", "nodes.py", "engine.py", "codes.py", "facts.py", "checks.py",
+                   "render.py", "browser.py")
 
 
 def engine_zip() -> bytes:
-    """The package as the browser needs it: no CLI, and the tree already converted to JSON."""
+    """The package as the browser needs it: no CLI, and the tree and platform codes already converted to JSON."""
     tree = tomllib.loads((PACKAGE / "tree.toml").read_text("utf-8"))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name in BROWSER_MODULES:
             info = zipfile.ZipInfo(f"troubleshooter/{name}", (2020, 1, 1, 0, 0, 0))  # fixed date: same bytes, same hash
             zf.writestr(info, (PACKAGE / name).read_bytes(), zipfile.ZIP_DEFLATED)
-        info = zipfile.ZipInfo("troubleshooter/tree.json", (2020, 1, 1, 0, 0, 0))
-        zf.writestr(info, json.dumps(tree, ensure_ascii=False, separators=(",", ":")), zipfile.ZIP_DEFLATED)
+        for name, data in (("tree", tree), ("codes", tomllib.loads((PACKAGE / "codes.toml").read_text("utf-8")))):
+            info = zipfile.ZipInfo(f"troubleshooter/{name}.json", (2020, 1, 1, 0, 0, 0))
+            zf.writestr(info, json.dumps(data, ensure_ascii=False, separators=(",", ":")), zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 
