@@ -24,7 +24,10 @@ def on_config(config: MkDocsConfig) -> None:
     try:
         tree = load_tree(TREE_FILE, check=False)
         problems = validate(tree, lambda lang, path: (docs / lang / f"{path}.md").is_file())
-        load_codes(CODES_TOML, tree)
+        try:
+            load_codes(CODES_TOML, tree)
+        except TreeError as err:
+            problems += err.problems
     except TreeError as err:
         problems = err.problems
     if problems:
