@@ -41,9 +41,13 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _todo(tree: Tree, value: CodeValue, lang: str, to_root: str) -> str:
-    facts = {fid: v for fid, v in value.facts}
-    links = [f"[{cell(f.cause.title.get(lang))}]({to_root}{f.cause.articles[0]}.md)" for f in diagnose(tree, facts)]
+def _todo(codes: Codes, tree: Tree, value: CodeValue, lang: str, to_root: str) -> str:
+    """Links to the articles of the causes these facts lead to; when they lead only to the fallback
+    (a stop with no readable reason), the troubleshooter first, which asks about the account next."""
+    found = diagnose(tree, {fid: v for fid, v in value.facts})
+    links = [f"[{cell(f.cause.title.get(lang))}]({to_root}{f.cause.articles[0]}.md)" for f in found]
+    if all(f.cause.fallback for f in found):
+        links.insert(0, f"[{cell(codes.label('ask_more', lang))}]({to_root}troubleshooter.md)")
     return "<br>".join(links)
 
 
@@ -60,10 +64,10 @@ def platform_tables(codes: Codes, tree: Tree, lang: str, to_root: str) -> str:
     for field in codes.fields.values():
         authority = codes.label("authority_" + field.authority, lang)
         rows = [f"| {cell(_shown(codes, field, v, lang))} | {cell(v.meaning.get(lang))} | "
-                f"{_todo(tree, v, lang, to_root)} | {cell(authority)} |" for v in field.values]
+                f"{_todo(codes, tree, v, lang, to_root)} | {cell(authority)} |" for v in field.values]
         if field.kind == "flags":
             other = CodeValue("", "", codes.labels["other_meaning"], field.other_facts)
-            rows.append(f"| {w['other']} | {cell(codes.label('other_meaning', lang))} | {_todo(tree, other, lang, to_root)} | "
+            rows.append(f"| {w['other']} | {cell(codes.label('other_meaning', lang))} | {_todo(codes, tree, other, lang, to_root)} | "
                         f"{cell(authority)} |")
         head = w["head"]
         out += [f"### {cell(field.platform.get(lang))} {{#{field.key.replace('.', '-').lower()}}}", "",

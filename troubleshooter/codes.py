@@ -29,7 +29,7 @@ KINDS = ("enum", "flags")
 TYPES = ("string", "integer")
 AUTHORITIES = ("provider", "integrators")
 LABELS = ("authority_provider", "authority_integrators", "other_position", "other_meaning", "no_flag", "position", "sets",
-          "sets_nothing", "causes", "authority")
+          "sets_nothing", "causes", "authority", "counting", "ask_more")
 # Values that only say "stopped": a code's vague value gives way to a real reason from another code.
 VAGUE = ("none_shown", UNKNOWN)
 MAX_DIGITS = 4  # an integer code longer than this is not a status code
@@ -47,6 +47,7 @@ class CodeValue:
     words: str  # the platform's own words (Chinese, or the code where the platform gives none)
     meaning: Text
     facts: tuple[tuple[str, Value], ...]
+    short: Text | None = None  # a position no value lists: "other reason (position N)", in place of words
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,7 @@ class Decoded:
 
     def evidence(self, part: CodeValue, lang: str) -> str:
         """The provenance line a result shows: `key = value (platform words)`."""
-        listed = part in self.field.values
-        words = part.words if listed and part.words != self.raw else part.meaning.get(lang)
+        words = part.short.get(lang) if part.short else part.words if part.words != self.raw else part.meaning.get(lang)
         return f"{self.field.key} = {self.raw} ({words})"
 
 
@@ -255,8 +255,8 @@ def _flags(codes: Codes, field: Field, value: str) -> tuple[CodeValue, ...]:
             parts.append(known)
             continue
         other = () if any(listed) else field.other_facts  # the listed reason is enough: see codes.toml
-        parts.append(CodeValue(str(i), codes.label("other_position", "zh", n=i),
-                               Text(*(codes.label("other_position", lang, n=i) for lang in ("zh", "en"))), other))
+        short = Text(*(codes.label("other_position", lang, n=i) for lang in ("zh", "en")))
+        parts.append(CodeValue(str(i), short.zh, codes.labels["other_meaning"], other, short))
     return tuple(parts)
 
 

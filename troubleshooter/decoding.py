@@ -36,7 +36,7 @@ def explain(tree: Tree, key: str, raw: object, lang: str) -> dict[str, Any]:
         "code": field.key, "value": d.raw, "platform": field.platform.get(lang),
         "authority": codes.label("authority_" + field.authority, lang), "source": field.source.get(lang),
         "meanings": [{"code": p.code, **({"position": int(p.code)} if field.kind == "flags" and p.code else {}),
-                      "words": p.words, "meaning": p.meaning.get(lang),
+                      "words": p.short.get(lang) if p.short else p.words, "meaning": p.meaning.get(lang),
                       "facts": {fid: list(v) if isinstance(v, tuple) else v for fid, v in p.facts}} for p in d.parts],
         "facts": {k: list(v) if isinstance(v, tuple) else v for k, v in reading.facts.items()},
         "causes": [_cause(tree, f, lang, reading.evidence) for f in diagnose(tree, reading.facts)],
@@ -51,6 +51,8 @@ def explain_text(tree: Tree, key: str, raw: object, lang: str) -> str:
         where = codes.label("position", lang, n=m["position"]) + ": " if "position" in m else ""
         words = "" if m["words"] in (data["value"], "—") or m["words"] in m["meaning"] else m["words"] + " — "
         lines.append(f"- {where}{words}{m['meaning']}")
+    if any("position" in m for m in data["meanings"]):
+        lines.append(codes.label("counting", lang))
     lines += ["", codes.label("sets", lang) + ":"]
     facts: dict[str, Value] = {k: tuple(v) if isinstance(v, list) else v for k, v in data["facts"].items()}
     lines += [f"  {k} = {as_text(v)} ({value_label(tree, tree.facts[k], v, lang)})" for k, v in facts.items()] \
