@@ -43,6 +43,7 @@ NODE_TIMEOUT_S = 600
 LANGS = ("zh", "en")
 # A request the engine must reject politely: unknown names, bad values, markup (the tampered-link test).
 BAD_QUERY = "?balance=%3Cscript%3E&unknown=1&plan=valid&months_expired=-3"
+CODES_QUERY = "?onelink.stopReason=000020002000&aliyun.LockReason=Nope&ctcmp.queryCardMainStatus=x"
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,8 @@ def requests() -> list[str]:
             out.append(json.dumps({"query": "?symptom=no_service&stop_reason=arrears", "lang": lang, "profile": pid}))
         out.append(json.dumps({"query": "?symptom=no_service", "lang": lang,
                                "profileInline": {"sellerName": "A", "restrictedRegions": "CN-YN"}}))
+    for lang in LANGS:  # platform codes (troubleshooter/codes.toml), valid and malformed, in the URL and from a portal
+        out.append(json.dumps({"query": CODES_QUERY, "lang": lang, "locked": {"huawei.operatorStatus": -1}, "articleBase": ""}))
     out += ["not json", "[1]", json.dumps({"lang": "xx", "query": 3, "locked": [1]})]
     return out
 

@@ -24,11 +24,11 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 PACKAGE = ROOT / "troubleshooter"
-NOT_IN_BROWSER = ("cli.py", "__main__.py")  # the command line has no place in a page
+NOT_IN_BROWSER = ("cli.py", "__main__.py", "decoding.py")  # the command line has no place in a page
 
 
 def engine_zip() -> bytes:
-    """The package as the browser needs it: no CLI, and the tree already converted to JSON."""
+    """The package as the browser needs it: no CLI, and the tree and platform codes already converted to JSON."""
     tree = tomllib.loads((PACKAGE / "tree.toml").read_text("utf-8"))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -39,8 +39,9 @@ def engine_zip() -> bytes:
             info = zipfile.ZipInfo(f"troubleshooter/profiles/{profile.stem}.json", (2020, 1, 1, 0, 0, 0))
             data = tomllib.loads(profile.read_text("utf-8"))
             zf.writestr(info, json.dumps(data, ensure_ascii=False, separators=(",", ":")), zipfile.ZIP_DEFLATED)
-        info = zipfile.ZipInfo("troubleshooter/tree.json", (2020, 1, 1, 0, 0, 0))
-        zf.writestr(info, json.dumps(tree, ensure_ascii=False, separators=(",", ":")), zipfile.ZIP_DEFLATED)
+        for name, data in (("tree", tree), ("codes", tomllib.loads((PACKAGE / "codes.toml").read_text("utf-8")))):
+            info = zipfile.ZipInfo(f"troubleshooter/{name}.json", (2020, 1, 1, 0, 0, 0))
+            zf.writestr(info, json.dumps(data, ensure_ascii=False, separators=(",", ":")), zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 

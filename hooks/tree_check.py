@@ -1,6 +1,7 @@
 """Validate the troubleshooter's tree before anything is built, and fail the build with every problem.
 
-Also checks what only the site knows: that each article a cause links to exists in both languages.
+Also checks what only the site knows: that each article a cause links to exists in both languages; and
+the platform codes (troubleshooter/codes.toml) against the tree's facts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from troubleshooter import TreeError, load_tree
 from troubleshooter.checks import validate
 from troubleshooter.profiles import check_profiles
+from troubleshooter.codes import CODES_TOML, load_codes
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -23,6 +25,10 @@ def on_config(config: MkDocsConfig) -> None:
     try:
         tree = load_tree(TREE_FILE, check=False)
         problems = validate(tree, lambda lang, path: (docs / lang / f"{path}.md").is_file()) + check_profiles()
+        try:
+            load_codes(CODES_TOML, tree)
+        except TreeError as err:
+            problems += err.problems
     except TreeError as err:
         problems = err.problems
     if problems:

@@ -5,7 +5,8 @@ Request:  {"query": "?balance=arrears", "lang": "zh"|"en", "locked": {fact: valu
           `locked` are facts a portal set (never asked, never undone); `query` is the page's own state.
 Response: {"html": …, "kind": "question"|"result"|"solved", "step": id, "causes": [ids],
            "findings": [{"id", "confidence"}], "facts": {…}, "query": "?…" (the clean state),
-           "dropped": [names of entries that were ignored], "treeVersion": "…"}
+           "dropped": [names of entries that were ignored], "treeVersion": "…",
+           "codes": [{"key", "value"}] (the platform codes decoded into facts, e.g. onelink.stopReason)}
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .schema import Tree, TreeError
 from urllib.parse import parse_qsl
 
 from .engine import QuestionStep, step
-from .facts import SOLVED, parse_lenient, parse_query, to_query
+from .facts import SOLVED, read_lenient, read_query, to_query
 from .render import QueryLinks, render_solved, render_step
 from .schema import LANGS
 
@@ -48,20 +49,25 @@ def handle(request_json: str) -> str:
     tree, profile_dropped = _tree(request)
     lang = request.get("lang") if request.get("lang") in LANGS else "zh"
     query = request.get("query") if isinstance(request.get("query"), str) else ""
-    facts, dropped = parse_query(tree, query)
+    asked = read_query(tree, query)
+    facts, dropped = asked.facts, asked.dropped
     raw_locked = request.get("locked")
-    locked, dropped_locked = parse_lenient(tree, list(raw_locked.items()) if isinstance(raw_locked, Mapping) else [])
+    portal = read_lenient(tree, list(raw_locked.items()) if isinstance(raw_locked, Mapping) else [])
+    locked, dropped_locked = portal.facts, portal.dropped
     facts.update(locked)
+    decoded = asked.decoded + portal.decoded
+    evidence = {k: v for k, v in {**asked.evidence, **portal.evidence}.items() if k[0] in facts
+                and k[1] in (facts[k[0]] if isinstance(facts[k[0]], tuple) else (facts[k[0]],))}
     base = request.get("articleBase") if isinstance(request.get("articleBase"), str) else ""
-    links = QueryLinks(tree, base, locked)
-    common = {"facts": facts, "query": to_query(tree, facts), "dropped": dropped + dropped_locked + profile_dropped,
-              "treeVersion": tree.version}
+    links = QueryLinks(tree, base, locked, decoded)
+    common = {"facts": facts, "query": to_query(tree, facts, decoded), "dropped": dropped + dropped_locked + profile_dropped,
+              "treeVersion": tree.version, "codes": [{"key": d.field.key, "value": d.raw} for d in decoded]}
     if (SOLVED.split("=")[0], SOLVED.split("=")[1]) in parse_qsl(query.lstrip("?")[:2000]):
         html = render_solved(tree, lang, links)
         return json.dumps({"html": html, "kind": "solved", "step": "solved", "causes": [], "findings": [], **common},
                           ensure_ascii=False)
     current = step(tree, facts, frozenset(locked))
-    html = render_step(tree, current, lang, links, notices=dropped + profile_dropped)
+    html = render_step(tree, current, lang, links, notices=dropped + profile_dropped, evidence=evidence)
     is_question = isinstance(current, QuestionStep)
     findings = [] if is_question else [{"id": f.cause.id, "confidence": f.confidence} for f in current.findings]
     return json.dumps({

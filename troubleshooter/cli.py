@@ -10,15 +10,18 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any, NoReturn, TextIO
 
 from . import load_tree, tree_for
 from .checks import summarize_paths, validate
+from .codes import CODES_TOML, load_codes
+from .decoding import explain, explain_text
+from .engine import QuestionStep, ResultStep, choose, result, several, step
+from .facts import FactError, read_strict
 from .profiles import check_profiles, profile_ids
-from .engine import QuestionStep, ResultStep, choose, result, step
-from .facts import FactError, parse_facts
 from .render import render_text, ui, value_label
-from .schema import LANGS, Tree, TreeError, Value
+from .schema import LANGS, Text, Tree, TreeError, Value
 
 MAX_INPUT = 1_000_000  # characters of --facts: far more than every fact at once needs
 
@@ -33,8 +36,10 @@ def article_path(lang: str, article: str) -> str:
     return ("" if lang == "zh" else f"{lang}/") + article + ".html"
 
 
-def diagnosis_json(tree: Tree, facts: dict[str, Value], lang: str) -> dict[str, Any]:
+def diagnosis_json(tree: Tree, facts: dict[str, Value], lang: str,
+                   evidence: Mapping[tuple[str, str | int], Text] | None = None) -> dict[str, Any]:
     found = result(tree, facts)
+    evidence = evidence or {}
     return {
         "causes": [{
             "id": f.cause.id,
@@ -45,7 +50,8 @@ def diagnosis_json(tree: Tree, facts: dict[str, Value], lang: str) -> dict[str, 
                       for s in f.cause.steps],
             "articles": [article_path(lang, f.cause.article)],
             "why": [fact for fact, _ in f.why],
-            "evidence": [{"fact": fact, "value": value, "label": value_label(tree, tree.facts[fact], value, lang)}
+            "evidence": [{"fact": fact, "value": value, "label": value_label(tree, tree.facts[fact], value, lang),
+                          "from": [evidence[(fact, v)].get(lang) for v in several(value) if (fact, v) in evidence]}
                          for fact, value in f.why],
         } for f in found.findings],
         "unknown": [{"fact": f.id, "label": f.label.get(lang), "howto": f.howto.get(lang)}
@@ -102,8 +108,12 @@ def interactive(tree: Tree, lang: str, stdin: TextIO, stdout: TextIO) -> int:
             print(ui(tree, "cli_invalid", lang), file=stdout)
 
 
-def check(tree: Tree, stdout: TextIO) -> int:
+def check(tree: Tree, stdout: TextIO, codes: bool = True) -> int:
     problems = validate(tree) + check_profiles()
+    try:  # the platform codes are checked against the shipped tree's facts (a tree of your own: skipped)
+        found = load_codes(CODES_TOML, tree) if codes else None
+    except TreeError as err:
+        problems += err.problems
     if problems:
         raise TreeError(problems)
     s = summarize_paths(tree).stats
@@ -115,6 +125,9 @@ def check(tree: Tree, stdout: TextIO) -> int:
     shares = s["share_per_cause"]
     assert isinstance(shares, dict)
     print("share of paths per cause: " + ", ".join(f"{cid} {share:.1%}" for cid, share in shares.items()), file=stdout)
+    if found is not None:
+        print(f"{found.source}: OK ({len(found.fields)} platform fields, "
+              f"{sum(len(f.values) for f in found.fields.values())} values)", file=stdout)
     return 0
 
 
@@ -132,19 +145,31 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     d.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     d.add_argument("--format", choices=("json", "text"), default="json")
     sub.add_parser("check", help="validate the tree file, say what is wrong, print path statistics")
+    dc = sub.add_parser("decode", help="what a platform's status or stop-reason code means, e.g. onelink.stopReason 000020000000")
+    dc.add_argument("code", help="<platform>.<field>, e.g. onelink.stopReason, onenet.cardstatus, aliyun.LockReason")
+    dc.add_argument("value", help="the value the platform reports, e.g. 000020000000")
+    dc.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
+    dc.add_argument("--format", choices=("json", "text"), default="text")
     args = parser.parse_args(argv)
     try:
         tree = load_tree(args.tree, check=False) if args.tree else tree_for(args.profile)
         if args.command == "check":
-            return check(tree, stdout)
+            return check(tree, stdout, codes=not args.tree)
         if args.tree:
             load_tree(args.tree)  # a tree given on the command line is checked before it is used
+        if args.command == "decode":
+            out = json.dumps(explain(tree, args.code, args.value, args.lang), ensure_ascii=False, indent=2) \
+                if args.format == "json" else explain_text(tree, args.code, args.value, args.lang)
+            print(out, file=stdout)
+            return 0
         if args.command == "diagnose":
-            facts = parse_facts(tree, read_facts(args, stdin))
+            reading = read_strict(tree, read_facts(args, stdin))
+            facts = reading.facts
             if args.format == "json":
-                print(json.dumps(diagnosis_json(tree, facts, args.lang), ensure_ascii=False, indent=2), file=stdout)
+                print(json.dumps(diagnosis_json(tree, facts, args.lang, reading.evidence), ensure_ascii=False, indent=2),
+                      file=stdout)
             else:
-                print(render_text(tree, result(tree, facts), args.lang), file=stdout)
+                print(render_text(tree, result(tree, facts), args.lang, reading.evidence), file=stdout)
             return 0
         return interactive(tree, args.lang, stdin, stdout)
     except TreeError as err:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .schema import CONFIDENCE, ELSEWHERE, RESULT, UNKNOWN, Cause, Fact, Option, Question, Tree, Value
+from .schema import CONFIDENCE, ELSEWHERE, RESULT, UNKNOWN, Cause, Fact, Matcher, Option, Question, Tree, Value
 
 Facts = Mapping[str, Value]
 FIXED = "fixed"
@@ -96,11 +96,19 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
                 and all(m.accepts(facts.get(fid, UNKNOWN), tree.restricted_regions) for fid, m in alt.facts)]
         if held:
             best = min(held, key=lambda a: CONFIDENCE.index(a.confidence))
-            found.append(Finding(cause, tuple((fid, facts.get(fid, UNKNOWN)) for fid, _ in best.facts), best.confidence))
+            found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
+                                 best.confidence))
     many = facts.get(MANY_CARDS) == "yes"
     order = {c.id: i for i, c in enumerate(tree.causes)}
     return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),
                                               order[f.cause.id])))
+
+
+def _held(matcher: Matcher, value: Value) -> Value:
+    """Of a fact holding several values, those this cause tests: its "why" names only its own reason."""
+    if isinstance(value, tuple):
+        return tuple(v for v in value if matcher.accepts(v)) or value
+    return value
 
 
 def diagnose(tree: Tree, facts: Facts) -> list[Finding]:

@@ -7,10 +7,13 @@ loses what was valid in it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
-from .parsing import shown
+from .codes import CODES_TOML, CodeError, Codes, Decoded, Sources, decode, default_codes, evidence, load_codes, merge
+from .parsing import Text, shown
 from .schema import ABROAD, ELSEWHERE, UNKNOWN, Fact, Tree, Value
 
 MAX_QUERY = 2000  # characters: far more than every fact at once needs
@@ -20,6 +23,34 @@ RESERVED = frozenset({"lang", "origin", "outcome"})  # query parameters the page
 
 class FactError(ValueError):
     """A fact given on the command line is not valid. The message is one line naming the fact."""
+
+
+@dataclass
+class Reading:
+    """Facts read from outside, what was dropped, and the platform codes they came from (if any)."""
+
+    facts: dict[str, Value]
+    dropped: list[str] = field(default_factory=list)
+    decoded: list[Decoded] = field(default_factory=list)
+    sources: Sources = field(default_factory=dict)
+
+    @property
+    def evidence(self) -> dict[tuple[str, str | int], Text]:
+        """(fact, value) -> "onelink.stopReason = 000020000000 (信控双向停机)", for a result's "why"."""
+        return evidence(self.sources)
+
+
+@lru_cache(maxsize=4)
+def codes_for(tree: Tree) -> Codes:
+    """The platform codes checked against this tree (the shipped ones for the shipped tree)."""
+    from . import default_tree
+
+    return default_codes() if tree is default_tree() else load_codes(CODES_TOML, tree)
+
+
+def is_code(key: object) -> bool:
+    """Platform codes are `<platform>.<field>`; no fact of the tree has a dot in its name."""
+    return isinstance(key, str) and "." in key
 
 
 def accepted(tree: Tree, fact: Fact) -> str:
@@ -63,49 +94,90 @@ def parse_value(tree: Tree, fact: Fact, raw: object) -> Value:
     raise FactError(f"{fact.id}: {shown(raw)} is not accepted; expected {accepted(tree, fact)}")
 
 
-def parse_facts(tree: Tree, raw: object) -> dict[str, Value]:
-    """Strict: every key must be a known fact with an accepted value (for the CLI and the Python API)."""
+def read_strict(tree: Tree, raw: object) -> Reading:
+    """Strict: every key must be a known fact or platform code with an accepted value (the CLI, the API)."""
     if not isinstance(raw, Mapping):
         raise FactError("facts must be a JSON object such as {\"balance\": \"arrears\"}")
-    facts: dict[str, Value] = {}
+    reading = Reading({})
     for key, value in raw.items():
+        if is_code(key):
+            try:
+                reading.decoded.append(decode(codes_for(tree), key, value))
+            except CodeError as err:
+                raise FactError(str(err)) from None
+            continue
         fact = tree.facts.get(key) if isinstance(key, str) else None
         if fact is None:
-            raise FactError(f"{shown(key)}: unknown fact; expected one of {', '.join(tree.facts)}")
-        facts[key] = parse_value(tree, fact, value)
-    return facts
+            raise FactError(f"{shown(key)}: unknown fact; expected one of {', '.join(tree.facts)}, "
+                            "or a platform code such as onelink.stopReason")
+        reading.facts[key] = parse_value(tree, fact, value)
+    return _merged(tree, reading)
 
 
-def parse_lenient(tree: Tree, pairs: list[tuple[str, object]]) -> tuple[dict[str, Value], list[str]]:
+def read_lenient(tree: Tree, pairs: Iterable[tuple[str, object]]) -> Reading:
     """Lenient: keep what is valid, and name what was dropped (for notices shown to the person)."""
-    facts: dict[str, Value] = {}
-    dropped: list[str] = []
+    reading = Reading({})
     for key, value in pairs:
         if key in RESERVED:
             continue
-        fact = tree.facts.get(key)
         try:
+            if is_code(key):
+                reading.decoded.append(decode(codes_for(tree), key, value))
+                continue
+            fact = tree.facts.get(key)
             if fact is None:
                 raise FactError(key)
-            facts[key] = parse_value(tree, fact, value)
-        except FactError:
-            dropped.append(shown(key))
-    return facts, dropped
+            reading.facts[key] = parse_value(tree, fact, value)
+        except (FactError, CodeError):
+            reading.dropped.append(shown(key))
+    return _merged(tree, reading)
 
 
-def parse_query(tree: Tree, query: str) -> tuple[dict[str, Value], list[str]]:
-    """Facts from a URL query string such as "?balance=arrears&device=phone"."""
+def read_query(tree: Tree, query: str) -> Reading:
+    """Facts from a URL query string such as "?balance=arrears&onelink.stopReason=000020000000"."""
     dropped: list[str] = []
     if len(query) > MAX_QUERY:
         query = query[:MAX_QUERY]
         dropped.append("…")
-    facts, more = parse_lenient(tree, parse_qsl(query.lstrip("?"), keep_blank_values=True))
-    return facts, dropped + more
+    reading = read_lenient(tree, parse_qsl(query.lstrip("?"), keep_blank_values=True))
+    reading.dropped[:0] = dropped
+    return reading
 
 
-def to_query(tree: Tree, facts: Mapping[str, Value]) -> str:
-    """The query string for these facts, in the tree's fact order so equal states give equal URLs."""
-    return "?" + urlencode([(k, as_text(facts[k])) for k in tree.facts if k in facts], safe=",")
+def _merged(tree: Tree, reading: Reading) -> Reading:
+    if reading.decoded:
+        reading.sources = merge(codes_for(tree), tree, reading.facts, reading.decoded)
+    return reading
+
+
+def parse_facts(tree: Tree, raw: object) -> dict[str, Value]:
+    """Strict: the facts alone (see read_strict)."""
+    return read_strict(tree, raw).facts
+
+
+def parse_lenient(tree: Tree, pairs: list[tuple[str, object]]) -> tuple[dict[str, Value], list[str]]:
+    """Lenient: the facts and the names of dropped entries (see read_lenient)."""
+    reading = read_lenient(tree, pairs)
+    return reading.facts, reading.dropped
+
+
+def parse_query(tree: Tree, query: str) -> tuple[dict[str, Value], list[str]]:
+    """Facts from a URL query string such as "?balance=arrears&device=phone"."""
+    reading = read_query(tree, query)
+    return reading.facts, reading.dropped
+
+
+def to_query(tree: Tree, facts: Mapping[str, Value], decoded: Iterable[Decoded] = ()) -> str:
+    """The query string for these facts, in the tree's fact order so equal states give equal URLs. A
+    platform code stays in it while every fact it set is still held, so its evidence stays too."""
+    pairs = [(k, as_text(facts[k])) for k in tree.facts if k in facts]
+    pairs += dict.fromkeys((d.field.key, d.raw) for d in decoded if _holds(facts, d)).keys()
+    return "?" + urlencode(pairs, safe=",")
+
+
+def _holds(facts: Mapping[str, Value], d: Decoded) -> bool:
+    return all(v in (facts[fid] if isinstance(facts.get(fid), tuple) else (facts.get(fid),))
+               for part in d.parts for fid, value in part.facts for v in (value if isinstance(value, tuple) else (value,)))
 
 
 def as_text(value: Value) -> str:

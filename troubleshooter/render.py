@@ -8,13 +8,17 @@ live widget (query strings the script intercepts), so that is passed in as a `Li
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Protocol
 
-from .engine import Finding, QuestionStep, ResultStep, Step, choose
+from .codes import Decoded
+from .engine import Finding, QuestionStep, ResultStep, Step, choose, several
 from .facts import SOLVED, to_query
+from .parsing import Text
 from .schema import UNKNOWN, Fact, Option, Question, Tree, Value
+
+Evidence = Mapping[tuple[str, str | int], Text]  # (fact, value) -> the platform code it came from (facts.Reading)
 
 
 class Links(Protocol):
@@ -29,23 +33,25 @@ class Links(Protocol):
 class QueryLinks:
     """Links of the live widget: each answer is the query string of the state it leads to."""
 
-    def __init__(self, tree: Tree, article_base: str = "", locked: Mapping[str, Value] | None = None) -> None:
+    def __init__(self, tree: Tree, article_base: str = "", locked: Mapping[str, Value] | None = None,
+                 decoded: Iterable[Decoded] = ()) -> None:
         self.tree, self.article_base, self.locked = tree, article_base, dict(locked or {})
+        self.decoded = tuple(decoded)  # platform codes: kept in links while the facts they set are
 
     def answer(self, question: Question, option: Option, facts: Mapping[str, Value]) -> str:
-        return to_query(self.tree, choose(self.tree, facts, option))
+        return to_query(self.tree, choose(self.tree, facts, option), self.decoded)
 
     def back(self, facts: Mapping[str, Value]) -> str:
-        return to_query(self.tree, facts)
+        return to_query(self.tree, facts, self.decoded)
 
     def still(self, facts: Mapping[str, Value]) -> str:
-        return to_query(self.tree, facts)
+        return to_query(self.tree, facts, self.decoded)
 
     def solved(self, facts: Mapping[str, Value]) -> str:
-        return to_query(self.tree, facts) + "&" + SOLVED
+        return to_query(self.tree, facts, self.decoded) + "&" + SOLVED
 
     def restart(self) -> str:
-        return to_query(self.tree, self.locked)
+        return to_query(self.tree, self.locked, self.decoded)
 
     def article(self, path: str) -> str:
         return f"{self.article_base}{path}.html"
@@ -74,9 +80,18 @@ def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
     return candidates[0].label.get(lang) if candidates else str(value)
 
 
-def _why(tree: Tree, finding: Finding, lang: str) -> str:
-    return "; ".join(f"{tree.facts[f].label.get(lang)}: {value_label(tree, tree.facts[f], v, lang)}"
-                     for f, v in finding.why)
+def _why(tree: Tree, finding: Finding, lang: str, evidence: Evidence | None = None) -> str:
+    """The facts behind a finding; a value a platform code set names that code instead ("onelink.stopReason
+    = 000020000000 (信控双向停机)"), so the person sees what their platform said."""
+    parts = []
+    for f, v in finding.why:
+        told = [evidence[(f, x)].get(lang) for x in several(v) if evidence and (f, x) in evidence]
+        rest = tuple(x for x in several(v) if not evidence or (f, x) not in evidence)
+        if rest:
+            value = rest if isinstance(v, tuple) else rest[0]
+            told.append(f"{tree.facts[f].label.get(lang)}: {value_label(tree, tree.facts[f], value, lang)}")
+        parts += told
+    return "; ".join(parts)
 
 
 def _notices(tree: Tree, notices: Sequence[str], lang: str) -> str:
@@ -117,14 +132,14 @@ def render_question(tree: Tree, step: QuestionStep, lang: str, links: Links, anc
         f'{_nav(tree, step, links, lang)}</section>')
 
 
-def _finding(tree: Tree, finding: Finding, lang: str, links: Links) -> str:
+def _finding(tree: Tree, finding: Finding, lang: str, links: Links, evidence: Evidence | None = None) -> str:
     c = finding.cause
     sure = ui(tree, "confidence_" + finding.confidence, lang)
     steps = "".join(
         f'<li><span class="ts-who">{escape(ui(tree, "who_" + s.who, lang))}</span> {escape(s.text.get(lang))}'
         + (f'<br><span class="ts-wait">{escape(ui(tree, "wait", lang))}: {escape(s.wait.get(lang))}</span>' if s.wait else "")
         + "</li>" for s in c.steps)
-    why = _why(tree, finding, lang)
+    why = _why(tree, finding, lang, evidence)
     why_html = f'<p class="ts-why"><strong>{escape(ui(tree, "why", lang))}:</strong> {escape(why)}</p>' if why else ""
     more = f'<a href="{escape(links.article(c.article))}">{escape(ui(tree, "read_more", lang))}</a>'
     return (f'<article class="ts-cause" data-cause="{escape(c.id)}" data-confidence="{finding.confidence}">'
@@ -146,7 +161,8 @@ def _feedback(tree: Tree, step: ResultStep, lang: str, links: Links) -> str:
             '</p></div>')
 
 
-def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor: str) -> str:
+def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor: str,
+                  evidence: Evidence | None = None) -> str:
     causes = " ".join(f.cause.id for f in step.findings)
     intro = ""
     if len(step.findings) > 1:
@@ -160,12 +176,12 @@ def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor:
         rows = "".join(f"<dt>{escape(f.label.get(lang))}</dt><dd>{escape(value_label(tree, f, v, lang))}</dd>"
                        for f, v in step.answers)
         answers = f'<div class="ts-answers"><h3>{escape(ui(tree, "answers_heading", lang))}</h3><dl>{rows}</dl></div>'
-    summary = render_text(tree, step, lang)
+    summary = render_text(tree, step, lang, evidence)
     return (
         f'<section class="ts-step ts-result" id="{anchor}" data-causes="{escape(causes)}" '
         f'data-tree-version="{escape(tree.version)}" aria-labelledby="{anchor}-h">'
         f'<h2 class="ts-title" id="{anchor}-h" tabindex="-1">{escape(ui(tree, "result_heading", lang))}</h2>{intro}'
-        + "".join(_finding(tree, f, lang, links) for f in step.findings)
+        + "".join(_finding(tree, f, lang, links, evidence) for f in step.findings)
         + (f'<p class="ts-contact">{escape(tree.ui["contact"].get(lang))}</p>' if "contact" in tree.ui else "")
         + f'{_feedback(tree, step, lang, links)}{unknown}{answers}'
         f'<div class="ts-summary"><label for="{anchor}-sum">{escape(ui(tree, "summary_label", lang))}</label>'
@@ -183,14 +199,14 @@ def render_solved(tree: Tree, lang: str, links: Links, anchor: str = "ts-live-st
 
 
 def render_step(tree: Tree, step: Step, lang: str, links: Links, anchor: str = "ts-live-step",
-                notices: Sequence[str] = ()) -> str:
+                notices: Sequence[str] = (), evidence: Evidence | None = None) -> str:
     """HTML for one step (a question or a result) in `lang`."""
     body = (render_question(tree, step, lang, links, anchor) if isinstance(step, QuestionStep)
-            else render_result(tree, step, lang, links, anchor))
+            else render_result(tree, step, lang, links, anchor, evidence))
     return _notices(tree, notices, lang) + body
 
 
-def render_text(tree: Tree, step: Step, lang: str) -> str:
+def render_text(tree: Tree, step: Step, lang: str, evidence: Evidence | None = None) -> str:
     """Plain text of a step: the CLI prints it, and a result's text is the summary sent to customer service."""
     if isinstance(step, QuestionStep):
         q = step.question
@@ -201,7 +217,7 @@ def render_text(tree: Tree, step: Step, lang: str) -> str:
     for i, f in enumerate(step.findings, 1):
         lines.append(f"{i}. {f.cause.title.get(lang)} [{ui(tree, 'confidence_' + f.confidence, lang)}]")
         lines.append(f"   {f.cause.summary.get(lang)}")
-        why = _why(tree, f, lang)
+        why = _why(tree, f, lang, evidence)
         if why:
             lines.append(f"   {ui(tree, 'why', lang)}: {why}")
         for j, s in enumerate(f.cause.steps, 1):
