@@ -45,7 +45,7 @@ def _todo(codes: Codes, tree: Tree, value: CodeValue, lang: str, to_root: str) -
     """Links to the articles of the causes these facts lead to; when they lead only to the fallback
     (a stop with no readable reason), the troubleshooter first, which asks about the account next."""
     found = diagnose(tree, {fid: v for fid, v in value.facts})
-    links = [f"[{cell(f.cause.title.get(lang))}]({to_root}{f.cause.articles[0]}.md)" for f in found]
+    links = [f"[{cell(f.cause.title.get(lang))}]({to_root}{f.cause.article}.md)" for f in found]
     if all(f.cause.fallback for f in found):
         links.insert(0, f"[{cell(codes.label('ask_more', lang))}]({to_root}troubleshooter.md)")
     return "<br>".join(links)

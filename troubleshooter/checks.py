@@ -315,9 +315,10 @@ def check_paths(tree: Tree) -> list[str]:
 
 def check_articles(tree: Tree, exists: Callable[[str, str], bool]) -> list[str]:
     """Every article a cause links to exists in both languages. `exists(lang, path)` is the site's view."""
-    return [f"{tree.source}: cause {c.id}: links to article {a}, which does not exist in {lang} "
-            f"(expected docs/{lang}/{a}.md)"
-            for c in tree.causes for a in (c.article,) for lang in ("zh", "en") if not exists(lang, a)]
+    nodes = [(f"cause {c.id}", c.article) for c in tree.causes]
+    nodes += [(f"question {q.id}", q.article) for q in tree.questions.values() if q.article]
+    return [f"{tree.source}: {node}: links to article {a}, which does not exist in {lang} (expected docs/{lang}/{a}.md)"
+            for node, a in nodes for lang in ("zh", "en") if not exists(lang, a)]
 
 
 def validate(tree: Tree, article_exists: Callable[[str, str], bool] | None = None) -> list[str]:

@@ -20,7 +20,7 @@ def _cause(tree: Tree, f: Finding, lang: str, evidence: dict[tuple[str, str | in
            for v in (value if isinstance(value, tuple) else (value,)) if (fid, v) in evidence]
     return {"id": f.cause.id, "title": f.cause.title.get(lang), "confidence": f.confidence,
             "first_step": {"who": step.who, "text": step.text.get(lang), "wait": step.wait.get(lang) if step.wait else None},
-            "article": ("" if lang == "zh" else f"{lang}/") + f.cause.articles[0] + ".html", "why": why}
+            "article": ("" if lang == "zh" else f"{lang}/") + f.cause.article + ".html", "why": why}
 
 
 def explain(tree: Tree, key: str, raw: object, lang: str) -> dict[str, Any]:

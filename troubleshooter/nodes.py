@@ -79,7 +79,7 @@ def parse_question(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str
                    regions: Mapping[str, Text | None], restricted: tuple[str, ...], not_sure: Text | None) -> Question:
     qid = str(raw.get("id") or f"#{i + 1}")
     where = f"question {qid}"
-    plain_keys(p, raw, where, ("id", "fact", "text", "hint", "options", "not_sure", "then", "region_options_next"))
+    plain_keys(p, raw, where, ("id", "fact", "text", "hint", "options", "not_sure", "then", "region_options_next", "article"))
     if "id" not in raw:
         p.problem(where, "missing id")
     fact = facts.get(str(raw.get("fact")))
@@ -102,8 +102,12 @@ def parse_question(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str
     keys = [o.key for o in options]
     for key in {k for k in keys if keys.count(k) > 1}:
         p.problem(where, f"two options have the key {key}; give each option its own value or key")
+    article = raw.get("article")
+    if article is not None and (not isinstance(article, str) or not article):
+        p.problem(where, "article must be a path such as \"reference/stop-reasons\" (without .md)")
+        article = None
     return Question(qid, fact.id, p.text(raw.get("text"), f"{where}.text") or Text("", ""),
-                    p.text(raw.get("hint"), f"{where}.hint") or Text("", ""), tuple(options))
+                    p.text(raw.get("hint"), f"{where}.hint") or Text("", ""), tuple(options), article)
 
 
 def _option(p: Parser, opt: Mapping[str, Any], where: str, fact: Fact, facts: Mapping[str, Fact],

@@ -127,7 +127,9 @@ def render_question(tree: Tree, step: QuestionStep, lang: str, links: Links, anc
         f'<h2 class="ts-title" id="{anchor}-h" tabindex="-1">{escape(q.text.get(lang))}</h2>'
         f'<p class="ts-hint">{escape(q.hint.get(lang))}</p>'
         f'<ul class="ts-options">{options}</ul>{note}'
-        f'<details class="ts-howto"><summary>{escape(ui(tree, "howto", lang))}</summary>'
+        + (f'<p class="ts-more"><a href="{escape(links.article(q.article))}">{escape(ui(tree, "question_article", lang))}'
+           '</a></p>' if q.article else "")
+        + f'<details class="ts-howto"><summary>{escape(ui(tree, "howto", lang))}</summary>'
         f'<p>{escape(tree.facts[q.fact].howto.get(lang))}</p></details>'
         f'{_nav(tree, step, links, lang)}</section>')
 

@@ -33,7 +33,7 @@ UI_KEYS = (
     "who_carrier", "unknown_heading", "answers_heading", "not_sure", "howto", "back", "restart", "copy", "copied",
     "summary_label", "summary_title", "ignored", "restricted_note", "cli_prompt", "cli_invalid", "loading",
     "engine_failed", "file_note", "confidence_confirmed", "confidence_likely", "confidence_possible", "feedback",
-    "feedback_yes", "feedback_no", "solved", "fixed_heading", "tree_version",
+    "feedback_yes", "feedback_no", "solved", "fixed_heading", "tree_version", "question_article",
 )
 OPTIONAL_UI = ("contact",)  # set by a portal's profile: a plain-text contact line under each result
 
@@ -103,6 +103,7 @@ class Question:
     text: Text
     hint: Text
     options: tuple[Option, ...]
+    article: str | None = None  # an article that helps answer it (the stop-reason table, say)
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -238,7 +239,7 @@ def _offered(questions: dict[str, Question], causes: list[Cause], hidden: frozen
     out = {}
     for qid, q in questions.items():
         kept = tuple(o for o in q.options if not (brings_up(o) and brings_up(o) <= hidden))
-        out[qid] = Question(q.id, q.fact, q.text, q.hint, kept)
+        out[qid] = Question(q.id, q.fact, q.text, q.hint, kept, q.article)
     return out
 
 
