@@ -5,6 +5,12 @@ Double-clicking index.html works too, but browsers block the troubleshooter's Py
 pages. This serves the folder on 127.0.0.1 only (nothing leaves the machine), at a free port, with the
 types WebAssembly and JavaScript modules need, and opens the browser.
 
+It serves regular files inside the folder and nothing else (no directory listings, no symlink leading
+out of it, not the build's `_deploy/` configuration), answers only requests addressed to 127.0.0.1 or
+localhost at its own port (another name pointing at this machine, as in DNS rebinding, is refused),
+and sends the same security headers as deploy/nginx.conf: the site's Content-Security-Policy, nosniff,
+and framing only by the site itself (portals may frame the embed pages).
+
     python3 launcher.py [--port N] [--no-browser] [--dir SITE_FOLDER]
 
 Standard library only, Python 3.8+.
@@ -15,6 +21,8 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
+import re
 import sys
 import threading
 import webbrowser
@@ -34,11 +42,63 @@ TYPES = {
 }
 
 
+EMBED_PAGES = re.compile(r"^/([a-z]{2}/)?embed/")  # made to be framed by portals, as in deploy/nginx.conf
+CSP_FILE = "_deploy/csp.txt"  # written by the build (hooks/csp.py)
+
+
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: this is for people, not servers
         pass
+
+    def end_headers(self) -> None:
+        embed = bool(EMBED_PAGES.match(self.path))
+        csp = self.site_csp()
+        if csp:
+            ancestors = "*" if embed else "'self'"
+            self.send_header("Content-Security-Policy", f"{csp}; frame-ancestors {ancestors}")
+        if not embed:
+            self.send_header("X-Frame-Options", "SAMEORIGIN")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "strict-origin-when-cross-origin")
+        super().end_headers()
+
+    def site_csp(self) -> str:
+        try:
+            with open(os.path.join(self.directory, CSP_FILE), encoding="utf-8") as f:
+                return f.read().strip()
+        except OSError:
+            return ""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        port = self.server.server_address[1]
+        if self.headers.get("Host", "") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            self.send_error(421, f"This server answers only to http://127.0.0.1:{port}/")
+            return None
+        if self.target() is None:
+            self.send_error(404, "Not found")
+            return None
+        return super().send_head()
+
+    def target(self) -> str | None:
+        """The regular file this request may be answered with, or None: never a listing, never a path
+        outside the folder (symlinks resolved), never the build's configuration."""
+        root = os.path.realpath(self.directory)
+        path = self.translate_path(self.path)
+        if os.path.isdir(path):
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return path  # SimpleHTTPRequestHandler redirects to the address with a slash
+            path = os.path.join(path, "index.html")
+        real = os.path.realpath(path)
+        inside = real.startswith(root + os.sep)
+        if not inside or not os.path.isfile(real) or real.startswith(os.path.join(root, "_deploy") + os.sep):
+            return None
+        return real
+
+    def list_directory(self, path):  # type: ignore[no-untyped-def]
+        self.send_error(404, "Not found")
+        return None
 
 
 def make_server(folder: Path, port: int = 0) -> http.server.ThreadingHTTPServer:

@@ -2,7 +2,9 @@
 HTML it returns. Plain Python with JSON in and out, so tests call it exactly as the worker does.
 
 Request:  {"query": "?balance=arrears", "lang": "zh"|"en", "locked": {fact: value}, "articleBase": "…"}
-          `locked` are facts a portal set (never asked, never undone); `query` is the page's own state.
+          `locked` are facts a portal set (never asked, never undone), the JSON object exactly as the
+          portal gave it (attribute, iframe URL, set-facts): checked here only, its bad entries (or
+          "facts" if it is not an object) named in "dropped"; `query` is the page's own state.
 Response: {"html": …, "kind": "question"|"result", "step": id, "causes": [ids], "facts": {…},
            "query": "?…" (the clean state), "dropped": [names of entries that were ignored]}
 """
@@ -22,7 +24,9 @@ from .schema import LANGS
 def handle(request_json: str) -> str:
     try:
         request = json.loads(request_json)
-    except (ValueError, RecursionError):
+    except RecursionError:  # the caller reports the error: silently dropping the language would lie
+        raise ValueError("the request is nested too deeply to read; facts must be a flat JSON object") from None
+    except ValueError:
         request = {}
     if not isinstance(request, Mapping):
         request = {}
@@ -32,6 +36,8 @@ def handle(request_json: str) -> str:
     facts, dropped = parse_query(tree, query)
     raw_locked = request.get("locked")
     locked, dropped_locked = parse_lenient(tree, list(raw_locked.items()) if isinstance(raw_locked, Mapping) else [])
+    if raw_locked is not None and not isinstance(raw_locked, Mapping):
+        dropped_locked.append("facts")
     facts.update(locked)
     base = request.get("articleBase") if isinstance(request.get("articleBase"), str) else ""
     current = step(tree, facts, frozenset(locked))
