@@ -257,3 +257,17 @@ def test_an_origin_that_resolves_to_null_is_refused(tpage, help_site: Server, tm
         page.frame_locator("#f").locator(LIVE).wait_for(timeout=BOOT_MS)
         assert any("origin" in w and "null" in w for w in page.warnings), page.warnings
         assert page.evaluate("window.__messages") == []
+
+
+# --- the bridge's side of it (plain Python, no browser) -------------------------------------------
+
+def test_the_bridge_names_facts_that_are_not_an_object() -> None:
+    from troubleshooter.browser import handle
+    out = json.loads(handle(json.dumps({"lang": "en", "locked": ["balance"]})))
+    assert out["dropped"] == ["facts"] and out["step"] == "plan"
+
+
+def test_the_bridge_refuses_a_request_too_deep_to_read_rather_than_answer_another() -> None:
+    from troubleshooter.browser import handle
+    with pytest.raises(ValueError, match="nested too deeply"):
+        handle('{"lang": "en", "locked": {"plan": ' + "[" * 3000 + "]" * 3000 + "}}")
