@@ -85,6 +85,17 @@ def test_re_added_twice_one_click_gives_one_result_with_the_current_facts(tpage,
         assert page.errors == []
 
 
+def test_many_widgets_on_one_page_share_one_worker(tpage, help_site: Server, tmp_path: Path) -> None:
+    page = tpage
+    html = component_page(help_site.url, 'lang="en"').replace(
+        "</iot-troubleshooter>", '</iot-troubleshooter><iot-troubleshooter lang="zh"></iot-troubleshooter>')
+    with portal(tmp_path, {"index.html": html, "hostile.css": "", "recorder.js": RECORDER}) as p:
+        page.goto(p.url)
+        page.wait_for_selector(f"iot-troubleshooter:nth-of-type(2) {LIVE}", timeout=BOOT_MS)
+        page.wait_for_selector(f"iot-troubleshooter:nth-of-type(1) {LIVE}", timeout=BOOT_MS)
+        engine_worker(page)  # exactly one
+
+
 def test_attribute_changes_after_mount_render_once(tpage, help_site: Server, tmp_path: Path) -> None:
     page = tpage
     with portal(tmp_path, {"index.html": component_page(help_site.url, 'lang="en"'),
