@@ -48,13 +48,14 @@ CSP_FILE = "_deploy/csp.txt"  # written by the build (hooks/csp.py)
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
+    send_csp = False  # main() turns it on (make_server(csp=True)); see make_server
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: this is for people, not servers
         pass
 
     def end_headers(self) -> None:
         embed = bool(EMBED_PAGES.match(self.path))
-        csp = self.site_csp()
+        csp = self.site_csp() if self.send_csp else ""
         if csp:
             ancestors = "*" if embed else "'self'"
             self.send_header("Content-Security-Policy", f"{csp}; frame-ancestors {ancestors}")
@@ -101,9 +102,13 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return None
 
 
-def make_server(folder: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
-    """A server for `folder` on 127.0.0.1 (port 0: any free port). Call serve_forever() on it."""
-    handler = functools.partial(SiteHandler, directory=str(folder))
+def make_server(folder: Path, port: int = 0, csp: bool = False) -> http.server.ThreadingHTTPServer:
+    """A server for `folder` on 127.0.0.1 (port 0: any free port). Call serve_forever() on it.
+    `csp`: send the site's Content-Security-Policy (the launcher does). Off for the test servers of
+    tests/conftest.py, whose tools (axe) inject inline scripts; tests/test_offline_bundle.py checks the
+    launcher's policy, and tests/test_serving.py the whole site under it in nginx."""
+    handler_class = type("SiteHandlerWithCSP", (SiteHandler,), {"send_csp": True}) if csp else SiteHandler
+    handler = functools.partial(handler_class, directory=str(folder))
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
@@ -118,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"launcher: no site found in {args.dir}; pass --dir with the folder that holds index.html", file=sys.stderr)
         return 2
     try:
-        server = make_server(args.dir, args.port)
+        server = make_server(args.dir, args.port, csp=True)
     except OSError as err:
         print(f"launcher: cannot listen on port {args.port} ({err.strerror}); try another --port", file=sys.stderr)
         return 2

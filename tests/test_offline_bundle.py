@@ -240,7 +240,7 @@ def small_site(tmp_path: Path) -> Iterator[str]:
     (site / "leak.txt").symlink_to(tmp_path / "secret.txt")
     (site / "outside").symlink_to(tmp_path, target_is_directory=True)
     (site / "same.html").symlink_to(site / "index.html")
-    server = make_server(site)
+    server = make_server(site, csp=True)
     import threading
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
