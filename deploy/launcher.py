@@ -48,29 +48,21 @@ CSP_FILE = "_deploy/csp.txt"  # written by the build (hooks/csp.py)
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **TYPES}
-    send_csp = False  # main() turns it on (make_server(csp=True)); see make_server
+    csp = ""  # the site's Content-Security-Policy (make_server(csp=...)); empty: none sent
 
     def log_message(self, format: str, *args: object) -> None:  # quiet: this is for people, not servers
         pass
 
     def end_headers(self) -> None:
         embed = bool(EMBED_PAGES.match(self.path))
-        csp = self.site_csp() if self.send_csp else ""
-        if csp:
+        if self.csp:
             ancestors = "*" if embed else "'self'"
-            self.send_header("Content-Security-Policy", f"{csp}; frame-ancestors {ancestors}")
+            self.send_header("Content-Security-Policy", f"{self.csp}; frame-ancestors {ancestors}")
         if not embed:
             self.send_header("X-Frame-Options", "SAMEORIGIN")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "strict-origin-when-cross-origin")
         super().end_headers()
-
-    def site_csp(self) -> str:
-        try:
-            with open(os.path.join(self.directory, CSP_FILE), encoding="utf-8") as f:
-                return f.read().strip()
-        except OSError:
-            return ""
 
     def send_head(self):  # type: ignore[no-untyped-def]
         port = self.server.server_address[1]
@@ -102,12 +94,21 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         return None
 
 
-def make_server(folder: Path, port: int = 0, csp: bool = False) -> http.server.ThreadingHTTPServer:
+def site_policy(folder: Path) -> str:
+    """The site's CSP, written by its build: `_deploy/csp.txt` in a built site, or `csp.txt` beside this
+    file in the offline bundle (deploy/bundle.py puts it there, outside the served folder)."""
+    for path in (folder / CSP_FILE, Path(__file__).resolve().parent / "csp.txt"):
+        if path.is_file():
+            return path.read_text("utf-8").strip()
+    return ""
+
+
+def make_server(folder: Path, port: int = 0, csp: str = "") -> http.server.ThreadingHTTPServer:
     """A server for `folder` on 127.0.0.1 (port 0: any free port). Call serve_forever() on it.
-    `csp`: send the site's Content-Security-Policy (the launcher does). Off for the test servers of
+    `csp`: the policy to send (the launcher sends site_policy()); empty for the test servers of
     tests/conftest.py, whose tools (axe) inject inline scripts; tests/test_offline_bundle.py checks the
     launcher's policy, and tests/test_serving.py the whole site under it in nginx."""
-    handler_class = type("SiteHandlerWithCSP", (SiteHandler,), {"send_csp": True}) if csp else SiteHandler
+    handler_class = type("PolicySiteHandler", (SiteHandler,), {"csp": csp}) if csp else SiteHandler
     handler = functools.partial(handler_class, directory=str(folder))
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
 
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"launcher: no site found in {args.dir}; pass --dir with the folder that holds index.html", file=sys.stderr)
         return 2
     try:
-        server = make_server(args.dir, args.port, csp=True)
+        server = make_server(args.dir, args.port, csp=site_policy(args.dir))
     except OSError as err:
         print(f"launcher: cannot listen on port {args.port} ({err.strerror}); try another --port", file=sys.stderr)
         return 2

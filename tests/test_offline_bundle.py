@@ -227,7 +227,7 @@ def raw_get(url: str, path: str, host: str | None = None) -> tuple[int, dict[str
 def small_site(tmp_path: Path) -> Iterator[str]:
     """A site folder with a page, an embed page, a folder without index, the build's _deploy/, and two
     symlinks: one leading out of the folder, one staying inside. Yields the launcher's address."""
-    from launcher import make_server
+    from launcher import make_server, site_policy
     site = tmp_path / "site"
     (site / "assets").mkdir(parents=True)
     (site / "assets" / "a.js").write_text("1", "utf-8")
@@ -240,7 +240,7 @@ def small_site(tmp_path: Path) -> Iterator[str]:
     (site / "leak.txt").symlink_to(tmp_path / "secret.txt")
     (site / "outside").symlink_to(tmp_path, target_is_directory=True)
     (site / "same.html").symlink_to(site / "index.html")
-    server = make_server(site, csp=True)
+    server = make_server(site, csp=site_policy(site))
     import threading
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -286,5 +286,6 @@ def test_the_launcher_sends_the_sites_security_headers(small_site: str) -> None:
 
 def test_the_bundled_launcher_sends_the_built_sites_policy(launcher: str, bundle: Path) -> None:
     status, headers, _ = raw_get(launcher, "/en/troubleshooter.html")
-    csp = (bundle / "site" / "_deploy" / "csp.txt").read_text("utf-8").strip()
+    csp = (bundle / "csp.txt").read_text("utf-8").strip()  # beside the launcher, not served
     assert status == 200 and headers["content-security-policy"] == csp + "; frame-ancestors 'self'"
+    assert "script-src" in csp and raw_get(launcher, "/csp.txt")[0] == 404
