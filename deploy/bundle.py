@@ -7,6 +7,7 @@ The zip holds one folder, <name>-<version>/, with:
   site/        the site built with --strict (opening site/index.html works without any server)
   launcher.py  stdlib-only server on 127.0.0.1, for the live troubleshooter (file:// pages cannot run it)
   README.txt   both of the above, in Chinese and English
+  csp.txt      the site's Content-Security-Policy, which the launcher sends (from the build's _deploy/)
 
 Name and version come from package.json. Left out: the .gz/.br copies (a launcher sends files as they
 are; they would only make the zip larger) and _deploy/ (configuration for web servers).
@@ -60,6 +61,8 @@ def write_zip(dest: Path, top: str, site: Path, readme: str) -> None:
         launcher.external_attr = 0o100755 << 16  # executable once unzipped (where the unzip tool keeps modes)
         launcher.compress_type = zipfile.ZIP_DEFLATED
         zf.writestr(launcher, (HERE / "launcher.py").read_bytes())
+        zf.writestr(zipfile.ZipInfo.from_file(site / "_deploy" / "csp.txt", f"{top}/csp.txt", strict_timestamps=False),
+                    (site / "_deploy" / "csp.txt").read_bytes(), zipfile.ZIP_DEFLATED)
         zf.writestr(zipfile.ZipInfo.from_file(HERE / "README-offline.txt", f"{top}/README.txt",
                                               strict_timestamps=False), readme.encode("utf-8"), zipfile.ZIP_DEFLATED)
     os.replace(partial, dest)

@@ -204,3 +204,88 @@ def test_through_the_launcher_search_and_articles_work(offline_page, launcher: s
     open_result(page, links, launcher + "causes/device-binding.html")
     assert page.inner_text("article h1")
     assert page.outside == [] and page.errors == []
+
+
+# --- what the launcher refuses ---------------------------------------------------------------------
+
+def raw_get(url: str, path: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """A GET with exactly this path and Host header (urllib would normalise both)."""
+    import http.client
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True)
+        conn.putheader("Host", parts.netloc if host is None else host)
+        conn.endheaders()
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        conn.close()
+
+
+@pytest.fixture()
+def small_site(tmp_path: Path) -> Iterator[str]:
+    """A site folder with a page, an embed page, a folder without index, the build's _deploy/, and two
+    symlinks: one leading out of the folder, one staying inside. Yields the launcher's address."""
+    from launcher import make_server, site_policy
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "assets" / "a.js").write_text("1", "utf-8")
+    (site / "en" / "embed").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>home</h1>", "utf-8")
+    (site / "en" / "embed" / "index.html").write_text("<h1>embed</h1>", "utf-8")
+    (site / "_deploy").mkdir()
+    (site / "_deploy" / "csp.txt").write_text("default-src 'self'\n", "utf-8")
+    (tmp_path / "secret.txt").write_text("secret", "utf-8")
+    (site / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (site / "outside").symlink_to(tmp_path, target_is_directory=True)
+    (site / "same.html").symlink_to(site / "index.html")
+    server = make_server(site, csp=site_policy(site))
+    import threading
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("path", ["/assets/", "/en/", "/leak.txt", "/outside/secret.txt", "/outside/",
+                                  "/_deploy/csp.txt", "/../secret.txt", "/%2e%2e/secret.txt"])
+def test_the_launcher_serves_no_listing_and_nothing_outside_its_folder(small_site: str, path: str) -> None:
+    status, _, body = raw_get(small_site, path)
+    assert status == 404 and b"secret" not in body and b"a.js" not in body and b"default-src" not in body
+
+
+def test_the_launcher_serves_regular_files_and_symlinks_that_stay_inside(small_site: str) -> None:
+    assert raw_get(small_site, "/same.html")[2] == b"<h1>home</h1>"
+    assert raw_get(small_site, "/")[2] == b"<h1>home</h1>"
+    assert raw_get(small_site, "/en/embed")[0] == 301  # the address with its slash, as any server
+
+
+@pytest.mark.parametrize("host", ["evil.example:{port}", "127.0.0.1", "localhost:1", "127.0.0.1.nip.io:{port}", ""])
+def test_the_launcher_refuses_a_foreign_host(small_site: str, host: str) -> None:
+    port = urlsplit(small_site).port
+    status, _, body = raw_get(small_site, "/", host.format(port=port))
+    assert status == 421 and b"home" not in body
+    assert raw_get(small_site, "/", f"localhost:{port}")[0] == 200
+
+
+def test_the_launcher_sends_the_sites_security_headers(small_site: str) -> None:
+    _, page, _ = raw_get(small_site, "/")
+    assert page["content-security-policy"] == "default-src 'self'; frame-ancestors 'self'"
+    assert page["x-frame-options"] == "SAMEORIGIN"
+    assert page["x-content-type-options"] == "nosniff"
+    assert page["referrer-policy"] == "strict-origin-when-cross-origin"
+    _, embed, _ = raw_get(small_site, "/en/embed/")
+    assert embed["content-security-policy"] == "default-src 'self'; frame-ancestors *"
+    assert "x-frame-options" not in embed
+    _, missing, _ = raw_get(small_site, "/nothing.html")
+    assert missing["x-content-type-options"] == "nosniff" and "content-security-policy" in missing
+
+
+def test_the_bundled_launcher_sends_the_built_sites_policy(launcher: str, bundle: Path) -> None:
+    status, headers, _ = raw_get(launcher, "/en/troubleshooter.html")
+    csp = (bundle / "csp.txt").read_text("utf-8").strip()  # beside the launcher, not served
+    assert status == 200 and headers["content-security-policy"] == csp + "; frame-ancestors 'self'"
+    assert "script-src" in csp and raw_get(launcher, "/csp.txt")[0] == 404

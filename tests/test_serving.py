@@ -188,6 +188,7 @@ def test_pages_carry_the_security_headers_and_a_short_cache(nginx: Nginx, site: 
     assert headers["content-encoding"] == "gzip" and b"<h1" in gzip.decompress(body)
     assert headers["content-security-policy"] == site_csp(site) + "; frame-ancestors 'self'"
     assert "'unsafe-inline'" not in headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    assert headers["x-frame-options"] == "SAMEORIGIN", "for browsers that predate frame-ancestors"
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert headers["cache-control"] == SHORT
@@ -198,6 +199,7 @@ def test_the_embed_page_may_be_framed_by_portals(nginx: Nginx, site: Path) -> No
     status, headers, _ = fetch(nginx.url + "en/embed/")
     assert status == 200 and headers["content-type"].startswith("text/html")
     assert headers["content-security-policy"] == site_csp(site) + "; frame-ancestors *"
+    assert "x-frame-options" not in headers
 
 
 @pytest.mark.parametrize(("path", "content_type", "cache"), [

@@ -2,7 +2,10 @@
 HTML it returns. Plain Python with JSON in and out, so tests call it exactly as the worker does.
 
 Request:  {"query": "?balance=arrears", "lang": "zh"|"en", "locked": {fact: value}, "articleBase": "…"}
-          `locked` are facts a portal set (never asked, never undone); `query` is the page's own state.
+          `locked` are facts a portal set (never asked, never undone), the JSON object exactly as the
+          portal gave it (attribute, iframe URL, set-facts): checked here only, its bad entries (or
+          "facts" if it is not an object) named in "dropped"; `query` is the page's own state.
+          Optional: "profile" (a shipped profile id), "profileInline" ({sellerName, restrictedRegions}).
 Response: {"html": …, "kind": "question"|"result"|"solved", "step": id, "causes": [ids],
            "findings": [{"id", "confidence"}], "facts": {…}, "query": "?…" (the clean state),
            "dropped": [names of entries that were ignored], "treeVersion": "…",
@@ -42,7 +45,9 @@ def _tree(request: Mapping) -> tuple[Tree, list[str]]:
 def handle(request_json: str) -> str:
     try:
         request = json.loads(request_json)
-    except (ValueError, RecursionError):
+    except RecursionError:  # the caller reports the error: silently dropping the language would lie
+        raise ValueError("the request is nested too deeply to read; facts must be a flat JSON object") from None
+    except ValueError:
         request = {}
     if not isinstance(request, Mapping):
         request = {}
@@ -54,6 +59,8 @@ def handle(request_json: str) -> str:
     raw_locked = request.get("locked")
     portal = read_lenient(tree, list(raw_locked.items()) if isinstance(raw_locked, Mapping) else [])
     locked, dropped_locked = portal.facts, portal.dropped
+    if raw_locked is not None and not isinstance(raw_locked, Mapping):
+        dropped_locked.append("facts")
     facts.update(locked)
     decoded = asked.decoded + portal.decoded
     evidence = {k: v for k, v in {**asked.evidence, **portal.evidence}.items() if k[0] in facts

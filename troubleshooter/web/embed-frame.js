@@ -1,16 +1,32 @@
 // The embed page (embed/ in each language) inside a portal's <iframe>. Talks to the parent window only,
 // and only with the origin the portal named in the `origin` query parameter (`origin=*` must be asked
 // for explicitly): results and the content height go out; {type: "iot-troubleshooter:set-facts"} comes in.
+// The page never rewrites its own URL (client.js keeps the answers in the history entry), so `origin`
+// and the portal's facts survive every answer, a reload and Back.
 (function () {
   "use strict";
   var root = document.getElementById("iot-ts");
+  if (!root) return;
+
+  // Links that are not answers (articles) open in a new tab: this site's articles refuse to be framed.
+  // The live steps get the same from client.js.
+  var links = root.querySelectorAll('.ts-steps a[href]:not([href^="#"])');
+  for (var i = 0; i < links.length; i++) {
+    links[i].target = "_blank";
+    links[i].rel = "noopener";
+  }
+
   var origin = new URLSearchParams(location.search).get("origin");
-  if (!root || !origin || window.parent === window) return;
+  if (!origin || window.parent === window) return;
   if (origin !== "*") {
     try {
       origin = new URL(origin).origin;
     } catch (err) {
-      console.warn("iot-troubleshooter: the origin parameter must be the portal's origin, e.g. https://portal.example");
+      origin = "";
+    }
+    if (!origin || origin === "null") { // file:, data: and the like have no origin a message can go to
+      console.warn("iot-troubleshooter: the origin parameter must be the portal's origin, e.g. https://portal.example; "
+        + "this one resolves to " + (origin || "nothing") + ", so the frame sends and accepts no messages");
       return;
     }
   }
@@ -36,6 +52,13 @@
     if (event.source !== window.parent || (origin !== "*" && event.origin !== origin)) return;
     var data = event.data;
     if (!data || data.type !== "iot-troubleshooter:set-facts" || typeof data.facts !== "object" || !data.facts) return;
+    // Kept in the history entry too: the live widget may not have started yet (client.js reads them
+    // when it does), and a reload keeps them.
+    try {
+      history.replaceState({ iotTs: { answers: "", facts: data.facts } }, "");
+    } catch (err) {
+      // too large to keep: the facts still count until the next reload
+    }
     root.dispatchEvent(new CustomEvent("troubleshooter-set-facts", { detail: data.facts }));
   });
 })();

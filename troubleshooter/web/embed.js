@@ -5,32 +5,31 @@
 // everything else relative to its own URL. It renders in a Shadow DOM, starts the same Python worker as
 // the site (through a same-origin blob: worker when the portal is on another origin), never asks what
 // `facts` already says, and fires `troubleshooter-result` with {causes, facts, lang} at each result.
-import { Engine, Widget } from "./client.js";
-import messages from "./messages.js";
+//
+// One Widget per element for the element's whole life: frameworks remove and re-add elements when they
+// re-render, so listeners live only while connected (an AbortController per connection), and an answer
+// requested before a change of attributes or a removal is never painted nor reported.
+import { Engines, Widget } from "./client.js";
 
 const LANGS = ["zh", "en"];
-let sharedEngine = null; // one Python worker, however many widgets a page has
+const engines = new Engines(); // one Python worker, however many widgets a page has
 
-function engine() {
-  sharedEngine ??= new Engine().ready;
-  return sharedEngine;
-}
+// The component's own words. The site's (messages.js, from tree.toml) promise "the simple version
+// below", which only the site's pages have: in a portal there is nothing below, and a retry button.
+const WORDS = {
+  zh: { loading: "正在加载排查工具…", failed: "排查工具没能加载。请检查网络后重试。", retry: "重试" },
+  en: { loading: "Loading the troubleshooter…", failed: "The troubleshooter could not load. Check your connection and try again.", retry: "Try again" },
+};
 
-/** Facts from the attribute: a JSON object, or nothing (with a console warning naming the problem). */
+/** Facts from the attribute, as parsed JSON: Python checks them and names what it ignores. */
 function parseFacts(text) {
   if (text == null || text.trim() === "") return {};
-  let value;
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     console.warn(`iot-troubleshooter: the facts attribute is not valid JSON (${err.message}); it is ignored`);
     return {};
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    console.warn("iot-troubleshooter: the facts attribute must be a JSON object such as {\"balance\":\"arrears\"}; it is ignored");
-    return {};
-  }
-  return value;
 }
 
 class IotTroubleshooter extends HTMLElement {
@@ -45,10 +44,22 @@ class IotTroubleshooter extends HTMLElement {
     const root = document.createElement("div");
     root.className = "iot-ts";
     root.dataset.engine = "loading";
-    root.innerHTML = '<p class="ts-status" role="status"></p><p class="ts-announce" aria-live="polite"></p><div class="ts-live"></div>';
+    root.innerHTML = '<p class="ts-status" role="status"></p><button type="button" class="ts-retry" hidden></button>'
+      + '<p class="ts-announce" aria-live="polite"></p><div class="ts-live"></div>';
     shadow.append(style, root);
     this.root = root;
-    this.widget = null;
+    this.retry = root.querySelector(".ts-retry");
+    this.rendered = null; // the attributes the painted step was computed from
+    this.scheduled = false;
+    this.widget = new Widget(root, {
+      engines, linkTarget: "_blank",
+      onStep: (res) => {
+        if (res.kind !== "result") return;
+        const detail = { causes: res.causes, facts: res.facts, lang: this.widget.lang };
+        this.dispatchEvent(new CustomEvent("troubleshooter-result", { detail, bubbles: true, composed: true }));
+      },
+      onError: (err) => this.failed(err),
+    });
   }
 
   get language() {
@@ -56,33 +67,35 @@ class IotTroubleshooter extends HTMLElement {
     return LANGS.includes(lang) ? lang : "zh";
   }
 
+  /** What the first step depends on: a re-added element whose attributes did not change keeps its step. */
+  get attrKey() {
+    return `${this.getAttribute("lang")}\n${this.getAttribute("facts")}`;
+  }
+
   connectedCallback() {
-    this.say("loading");
-    engine().then(
-      (py) => {
-        this.widget = new Widget(this.root, {
-          engine: py, linkTarget: "_blank",
-          onStep: (res) => {
-            if (res.kind === "result") {
-              const detail = { causes: res.causes, facts: res.facts, lang: this.language };
-              this.dispatchEvent(new CustomEvent("troubleshooter-result", { detail, bubbles: true, composed: true }));
-            }
-          },
-        });
-        this.refresh().then(() => {
-          this.say(null);
-          this.root.dataset.engine = "pyodide";
-        });
-      },
-      (err) => {
-        console.error("iot-troubleshooter:", err);
-        this.say("engine_failed");
-      },
-    );
+    this.connection = new AbortController();
+    this.widget.listen(this.connection.signal);
+    this.retry.addEventListener("click", () => this.show(this.widget.query), { signal: this.connection.signal });
+    if (this.rendered !== this.attrKey) this.schedule();
+  }
+
+  disconnectedCallback() {
+    this.connection.abort();
+    this.widget.cancel();
   }
 
   attributeChangedCallback() {
-    if (this.widget) this.refresh();
+    if (this.isConnected) this.schedule();
+  }
+
+  /** Render once for any number of attribute changes made together. */
+  schedule() {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (this.isConnected) this.refresh();
+    });
   }
 
   /** Show the first step for the current `lang` and `facts` (the portal's facts are never undone). */
@@ -96,13 +109,36 @@ class IotTroubleshooter extends HTMLElement {
       lang, locked: parseFacts(this.getAttribute("facts")),
       articleBase: new URL(lang === "zh" ? "../../" : `../../${lang}/`, import.meta.url).href,
     });
-    return this.widget.show("");
+    if (this.root.dataset.engine !== "pyodide") this.say(WORDS[lang].loading);
+    const key = this.attrKey;
+    return this.show("").then((res) => { if (res) this.rendered = key; });
   }
 
-  say(key) {
+  async show(query) {
+    this.retry.hidden = true;
+    const res = await this.widget.show(query);
+    if (!res) return null;
+    this.say(null);
+    this.widget.live.hidden = false;
+    this.root.dataset.engine = "pyodide";
+    return res;
+  }
+
+  /** The engine failed: say so in the widget's language, and offer to try again (a new worker). */
+  failed(err) {
+    console.error("iot-troubleshooter:", err);
+    const words = WORDS[this.widget.lang];
+    this.say(words.failed);
+    this.retry.textContent = words.retry;
+    this.retry.hidden = false;
+    this.widget.live.hidden = true; // a step that may be stale is not left clickable
+    this.root.dataset.engine = "failed";
+  }
+
+  say(text) {
     const status = this.root.querySelector(".ts-status");
-    status.textContent = key ? messages[this.language][key] : "";
-    status.hidden = !key;
+    status.textContent = text || "";
+    status.hidden = !text;
   }
 }
 

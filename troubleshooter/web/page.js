@@ -28,12 +28,33 @@
     return root.getAttribute("data-engine") === "pyodide";
   }
 
+  // The embed page never rewrites its URL, which belongs to the portal (it holds `origin` and the
+  // portal's facts): answers go in the history entry's state instead, where client.js reads them.
+  var embedded = root.getAttribute("data-url-mode") === "replace";
+  function saved() {
+    return (embedded && history.state && history.state.iotTs) || {};
+  }
+  function answers() {
+    return embedded ? saved().answers || "" : location.search;
+  }
+  function keep(query, facts) {
+    if (embedded) {
+      history.replaceState({ iotTs: { answers: query, facts: facts } }, "");
+      return;
+    }
+    var url = new URL(location.href); // not pathname + query: a "//x" path would be read as a host
+    url.search = query;
+    history.replaceState(null, "", url.href);
+  }
+
   // Static steps navigate by #anchor: note each answer, and put it in the query once the hash moved.
+  var pendingFacts;
   root.addEventListener("click", function (event) {
     var link = event.target.closest(".ts-steps a");
     if (!link || isLive()) return;
+    pendingFacts = saved().facts;
     if (link.hasAttribute("data-fact")) {
-      var query = new URLSearchParams(location.search);
+      var query = new URLSearchParams(answers());
       query.set(link.getAttribute("data-fact"), link.getAttribute("data-value"));
       pending = "?" + query;
     } else if (link.classList.contains("ts-restart")) {
@@ -43,7 +64,7 @@
   addEventListener("hashchange", function () {
     if (pending === null || isLive()) return;
     try {
-      history.replaceState(null, "", location.pathname + pending + location.hash);
+      keep(pending, pendingFacts);
     } catch (err) {
       // some browsers refuse to rewrite file:// URLs; the answers then simply stay out of the URL
     }
@@ -62,7 +83,6 @@
   show(root.getAttribute("data-msg-loading"));
   import(new URL("client.js", document.currentScript.src).href)
     .then(function (client) { return client.mountPage(root); })
-    .then(function () { show(""); })
     .catch(function (err) {
       console.error("troubleshooter:", err);
       show(root.getAttribute("data-msg-engine-failed"));

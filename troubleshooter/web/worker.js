@@ -39,10 +39,19 @@ ready.then(
   (err) => postMessage({ type: "failed", error: String((err && err.message) || err) }),
 );
 
+// Failure injection, for tests only (tests/test_widget_failures.py): `self.__iotTsFault = "throw"` makes
+// every step fail as if the engine had raised. A worker's global scope is out of reach of every page
+// script, the site's and a portal's alike (they only hold a Worker handle to post to); only the browser's
+// debugging protocol (Playwright's Worker.evaluate) can set it, so no production page turns it on.
+function injectedFault() {
+  if (self.__iotTsFault === "throw") throw new Error("injected failure (test)");
+}
+
 self.onmessage = async (event) => {
   const { id, request } = event.data;
   try {
     const handle = await ready;
+    injectedFault();
     postMessage({ type: "step", id, response: JSON.parse(handle(JSON.stringify(request))) });
   } catch (err) {
     postMessage({ type: "step", id, error: String((err && err.message) || err) });
