@@ -59,12 +59,12 @@ def component_page(site_url: str, attrs: str) -> str:
 
 
 def test_the_web_component_on_another_origin(page, help_site: Server, tmp_path: Path) -> None:
-    facts = '{"plan": "valid", "unused_months": 0, "device": "same"}'
+    facts = '{"symptom": "no_service", "stop_reason": "unknown"}'
     with portal(tmp_path, {"index.html": component_page(help_site.url, f"lang='en' facts='{facts}'"),
                            "hostile.css": HOSTILE_CSS, "recorder.js": RECORDER}) as p:
         page.goto(p.url)
         page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
-        assert page.get_attribute("iot-troubleshooter .ts-live .ts-step", "data-step") == "balance", "prefilled facts are not asked"
+        assert page.get_attribute("iot-troubleshooter .ts-live .ts-step", "data-step") == "account", "prefilled facts are not asked"
         option = page.locator("iot-troubleshooter a.ts-option[data-value=arrears]")
         style = option.evaluate("a => [getComputedStyle(a).color, getComputedStyle(a).fontSize, getComputedStyle(a.closest('.iot-ts')).display]")
         assert style[0] != "rgb(255, 0, 0)" and style[1] != "4px" and style[2] == "block", "the portal's CSS reached inside"
@@ -72,15 +72,15 @@ def test_the_web_component_on_another_origin(page, help_site: Server, tmp_path: 
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=arrears]")
         events = page.evaluate("window.__events")
         assert events == [{"causes": ["arrears"], "lang": "en",
-                           "facts": {"plan": "valid", "unused_months": 0, "device": "same", "balance": "arrears"}}]
+                           "facts": {"symptom": "no_service", "stop_reason": ["unknown"], "balance": "arrears"}}]
         href = page.get_attribute("iot-troubleshooter .ts-more a", "href")
         assert href.startswith(help_site.url + "en/causes/arrears.html")
         assert page.get_attribute("iot-troubleshooter .ts-more a", "target") == "_blank"
         # restart keeps the portal's facts
         page.click("iot-troubleshooter a.ts-restart")
-        page.wait_for_selector("iot-troubleshooter .ts-live [data-step=balance]")
+        page.wait_for_selector("iot-troubleshooter .ts-live [data-step=account]")
         # changing the attributes restarts in the new language with the new facts
-        page.eval_on_selector("iot-troubleshooter", "el => { el.setAttribute('lang', 'zh'); el.setAttribute('facts', '{\"device\": \"phone\", \"plan\": \"valid\", \"unused_months\": 1}'); }")
+        page.eval_on_selector("iot-troubleshooter", "el => { el.setAttribute('lang', 'zh'); el.setAttribute('facts', '{\"symptom\": \"no_service\", \"stop_reason\": \"unknown\", \"balance\": \"ok\", \"device\": \"phone\"}'); }")
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=phone_use]")
         assert "物联网卡" in page.inner_text("iot-troubleshooter .ts-live h3")
         assert page.get_attribute("iot-troubleshooter .iot-ts", "lang") == "zh"
@@ -90,7 +90,7 @@ def test_the_web_component_on_another_origin(page, help_site: Server, tmp_path: 
 @pytest.mark.parametrize(("facts", "warning"), [
     ('{"balance": "arrears"', "not valid JSON"),
     ('["balance"]', "ignored facts"),  # not an object: Python, the one place facts are checked, says so
-    ('{"balance": "overdue", "colour": "red", "plan": "valid"}', "ignored balance, colour"),
+    ('{"balance": "overdue", "colour": "red", "symptom": "no_service"}', "ignored balance, colour"),
     ('{"plan": {"nested": [1, 2, {"deep": "<script>alert(1)</script>"}]}}', "ignored plan"),
 ])
 def test_bad_facts_warn_and_the_widget_still_works(page, help_site: Server, tmp_path: Path, facts: str, warning: str) -> None:
@@ -103,7 +103,7 @@ def test_bad_facts_warn_and_the_widget_still_works(page, help_site: Server, tmp_
         page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
         assert any(warning in w for w in warnings), warnings
         first = page.get_attribute("iot-troubleshooter .ts-live .ts-step", "data-step")
-        assert first == ("unused" if '"plan": "valid"' in facts else "plan")
+        assert first == ("stop_reason" if '"symptom": "no_service"' in facts else "symptom")
         page.click("iot-troubleshooter .ts-live a.ts-option >> nth=0")
         page.wait_for_selector("iot-troubleshooter .ts-live .ts-step:not([data-step=" + first + "])")
 
@@ -121,8 +121,8 @@ def test_the_web_component_under_the_documented_host_csp(page, help_site: Server
                            "hostile.css": "", "recorder.js": RECORDER}, csp=host_csp(help_site.url)) as p:
         page.goto(p.url)
         page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
-        page.click("iot-troubleshooter a.ts-option[data-value=expired]")
-        page.click("iot-troubleshooter a.ts-option[data-value='3']")
+        page.click("iot-troubleshooter a.ts-option[data-value=no_service]")
+        page.click("iot-troubleshooter a.ts-option[data-value=cancelled]")
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=expired_cancelled]")
         assert page.evaluate("window.__violations") == []
 
@@ -139,13 +139,13 @@ def messages(page, kind: str) -> list[dict]:
 
 def test_the_iframe_talks_only_to_the_portal_it_names(page, help_site: Server, tmp_path: Path) -> None:
     with portal(tmp_path, {"hostile.css": HOSTILE_CSS, "recorder.js": RECORDER}) as p:
-        src = f"{help_site.url}en/embed/?origin={p.url.rstrip('/')}&plan=valid&unused_months=0&device=same"
+        src = f"{help_site.url}en/embed/?origin={p.url.rstrip('/')}&symptom=no_service&stop_reason=unknown"
         (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
         site_origin = help_site.url.rstrip("/")
         page.goto(p.url)
         frame = page.frame_locator("#f")
         frame.locator(LIVE).wait_for(timeout=BOOT_MS)
-        assert frame.locator(".ts-live .ts-step").get_attribute("data-step") == "balance"
+        assert frame.locator(".ts-live .ts-step").get_attribute("data-step") == "account"
         frame.locator(".ts-live a.ts-option[data-value=arrears]").click()
         frame.locator(".ts-live [data-cause=arrears]").wait_for()
         page.wait_for_function("() => window.__messages.some(m => m.data.type === 'iot-troubleshooter:result')")
@@ -155,22 +155,22 @@ def test_the_iframe_talks_only_to_the_portal_it_names(page, help_site: Server, t
         heights = messages(page, "iot-troubleshooter:height")
         assert heights and heights[-1]["data"]["height"] > 200
         page.evaluate("o => document.getElementById('f').contentWindow.postMessage("
-                      "{type: 'iot-troubleshooter:set-facts', facts: {plan: 'expired', months_expired: 5}}, o)", site_origin)
+                      "{type: 'iot-troubleshooter:set-facts', facts: {stop_reason: 'cancelled'}}, o)", site_origin)
         frame.locator(".ts-live [data-cause=expired_cancelled]").wait_for()
         assert page.errors == []
 
 
 def test_the_iframe_ignores_a_portal_it_was_not_told_about(page, help_site: Server, tmp_path: Path) -> None:
     with portal(tmp_path, {"hostile.css": "", "recorder.js": RECORDER}) as p:
-        src = f"{help_site.url}en/embed/?origin=https://someone-else.example&plan=valid&unused_months=0&device=same"
+        src = f"{help_site.url}en/embed/?origin=https://someone-else.example&symptom=no_service&stop_reason=unknown"
         (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
         page.goto(p.url)
         frame = page.frame_locator("#f")
         frame.locator(LIVE).wait_for(timeout=BOOT_MS)
         page.evaluate("o => document.getElementById('f').contentWindow.postMessage("
                       "{type: 'iot-troubleshooter:set-facts', facts: {balance: 'arrears'}}, o)", help_site.url.rstrip("/"))
-        frame.locator(".ts-live a.ts-option[data-value=ok]").click()  # the step is still "balance": nothing was set
-        frame.locator(".ts-live [data-step=data_usage]").wait_for()
+        frame.locator(".ts-live a.ts-option[data-value=fine]").click()  # the step is still "account": nothing was set
+        frame.locator(".ts-live [data-step=event]").wait_for()
         assert page.evaluate("window.__messages") == [], "the frame spoke to an origin it was not given"
 
 
@@ -182,7 +182,7 @@ def test_the_guides_example_page_works_on_another_origin(page, help_site: Server
     with portal(tmp_path, {"index.html": example}) as p:
         page.goto(p.url)
         page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
-        page.click("iot-troubleshooter a.ts-option[data-value='0']")
+        page.click("iot-troubleshooter a.ts-option[data-value=none_shown]")
         page.click("iot-troubleshooter a.ts-option[data-value=phone]")
         page.wait_for_selector("#outcome:has-text('phone_use')")
         assert page.inner_text("#outcome") == "Diagnosis: phone_use"

@@ -35,12 +35,12 @@ def open_live(page, server: Server, path: str) -> None:
 @pytest.mark.parametrize(("lang", "prefix", "result_heading"), [("zh", "", "排查结果"), ("en", "en/", "What we found")])
 def test_click_through_to_a_diagnosis(page, server: Server, lang: str, prefix: str, result_heading: str) -> None:
     open_live(page, server, f"{prefix}troubleshooter.html")
-    assert page.is_visible(".ts-live [data-step=plan]") and not page.is_visible(".ts-steps")
-    for value in ("valid", "0", "same", "arrears"):
+    assert page.is_visible(".ts-live [data-step=symptom]") and not page.is_visible(".ts-steps")
+    for value in ("no_service", "none_shown", "arrears"):
         answer(page, value)
     assert live_causes(page) == ["arrears"]
     assert page.inner_text(".ts-live h2") == result_heading
-    assert parse_qs(urlsplit(page.url).query) == {"plan": ["valid"], "unused_months": ["0"], "device": ["same"], "balance": ["arrears"]}
+    assert parse_qs(urlsplit(page.url).query) == {"symptom": ["no_service"], "stop_reason": ["none_shown"], "balance": ["arrears"]}
     summary = page.input_value(".ts-live .ts-summary-text")
     assert page.inner_text(".ts-live [data-cause=arrears] h3") in summary and result_heading not in summary
     assert page.evaluate("document.activeElement.classList.contains('ts-title')"), "focus moves to the new step"
@@ -52,37 +52,38 @@ def test_click_through_to_a_diagnosis(page, server: Server, lang: str, prefix: s
 
 
 def test_a_prefilled_link_lands_on_all_its_causes(page, server: Server) -> None:
-    open_live(page, server, "en/troubleshooter.html?plan=expired&months_expired=5&balance=arrears&data_usage=over_plan")
+    open_live(page, server, "en/troubleshooter.html?stop_reason=cancelled,arrears&data_usage=over_plan")
     assert live_causes(page) == ["expired_cancelled", "arrears", "over_quota"]
+    assert [c.strip() for c in page.eval_on_selector_all(".ts-live .ts-confidence", "els => els.map(e => e.textContent)")] == [
+        "Confirmed by the platform", "Confirmed by the platform", "Likely"]
     why = page.inner_text('.ts-live [data-cause=expired_cancelled] .ts-why')
-    assert "Plan validity" in why and "5" in why
+    assert "Stop reason on the platform" in why and "销户" in why
 
 
 def test_prefilled_answers_are_not_asked_again(page, server: Server) -> None:
-    open_live(page, server, "en/troubleshooter.html?plan=valid&unused_months=2&device=same")
-    assert page.get_attribute(".ts-live .ts-step", "data-step") == "balance"
-    assert "Question 4 of at most 10" in page.inner_text(".ts-live .ts-progress")
+    open_live(page, server, "en/troubleshooter.html?symptom=no_service&stop_reason=unknown")
+    assert page.get_attribute(".ts-live .ts-step", "data-step") == "account"
+    assert "Question 3 of at most 5" in page.inner_text(".ts-live .ts-progress")
 
 
 def test_back_restart_and_the_browser_back_button(page, server: Server) -> None:
     open_live(page, server, "en/troubleshooter.html")
-    answer(page, "valid")
-    answer(page, "0")
-    assert page.get_attribute(".ts-live .ts-step", "data-step") == "device"
+    answer(page, "no_service")
+    answer(page, "none_shown")
+    assert page.get_attribute(".ts-live .ts-step", "data-step") == "account"
     page.click(".ts-live a.ts-back")
-    page.wait_for_selector(".ts-live [data-step=unused]")
+    page.wait_for_selector(".ts-live [data-step=stop_reason]")
     page.go_back()
-    page.wait_for_selector(".ts-live [data-step=device]")
+    page.wait_for_selector(".ts-live [data-step=account]")
     page.click(".ts-live a.ts-restart")
-    page.wait_for_selector(".ts-live [data-step=plan]")
+    page.wait_for_selector(".ts-live [data-step=symptom]")
     assert urlsplit(page.url).query == ""
 
 
 def test_switching_language_keeps_the_answers(page, server: Server) -> None:
     open_live(page, server, "troubleshooter.html")
-    answer(page, "valid")
-    answer(page, "0")
-    answer(page, "phone")
+    for value in ("no_service", "none_shown", "fine", "phone"):
+        answer(page, value)
     page.hover(".md-header .md-select")  # Material's language menu opens on hover
     page.click('.md-select a[hreflang="en"]')
     page.wait_for_selector(LIVE, timeout=BOOT_MS)
@@ -93,14 +94,19 @@ def test_switching_language_keeps_the_answers(page, server: Server) -> None:
 
 def reach_result_by_links(page) -> None:
     """With no engine, the static steps: first question visible at once, then anchors to a result."""
-    assert page.is_visible("#ts-q-plan")
-    page.click("#ts-q-plan a.ts-option[data-value=valid]")
-    assert page.is_visible("#ts-q-unused") and not page.is_visible("#ts-q-plan")
-    page.click("#ts-q-unused a.ts-option[data-value='0']")
-    page.click("#ts-q-device a.ts-option[data-value=other_device]")
+    assert page.is_visible("#ts-q-symptom")
+    page.click("#ts-q-symptom a.ts-option[data-value=no_service]")
+    assert page.is_visible("#ts-q-stop_reason") and not page.is_visible("#ts-q-symptom")
+    page.click("#ts-q-stop_reason a.ts-option[data-value=none_shown]")
+    page.click("#ts-q-account a.ts-option[data-value=fine]")
+    page.click("#ts-q-event a.ts-option[data-value=other_device]")
     result = page.locator(".ts-steps .ts-result:visible")
     assert result.count() == 1 and result.get_attribute("data-causes") == "device_binding"
     assert result.locator("[data-cause=device_binding] .ts-fix li").count() >= 2
+    # "still not working" goes on without JavaScript too: the next question, then the next cause
+    result.locator("a.ts-still").click()
+    page.locator(".ts-steps .ts-question:visible a.ts-option[data-value=no_real_name]").click()
+    assert page.locator(".ts-steps .ts-result:visible").get_attribute("data-causes") == "real_name_required"
 
 
 def test_without_javascript_links_reach_a_diagnosis(browser, server: Server) -> None:
@@ -131,14 +137,14 @@ def test_answers_given_before_the_engine_is_live_are_kept(page, server: Server) 
     hold = []
     page.route("**/*.wasm", lambda route: hold.append(route))  # keep Pyodide waiting
     page.goto(server.url + "en/troubleshooter.html")
-    page.click("#ts-q-plan a.ts-option[data-value=valid]")
-    page.click("#ts-q-unused a.ts-option[data-value='0']")
-    assert parse_qs(urlsplit(page.url).query) == {"plan": ["valid"], "unused_months": ["0"]}
+    page.click("#ts-q-symptom a.ts-option[data-value=no_service]")
+    page.click("#ts-q-stop_reason a.ts-option[data-value=none_shown]")
+    assert parse_qs(urlsplit(page.url).query) == {"symptom": ["no_service"], "stop_reason": ["none_shown"]}
     while not hold:
         page.wait_for_timeout(100)
     hold[0].continue_()
     page.wait_for_selector(LIVE, timeout=BOOT_MS)
-    assert page.get_attribute(".ts-live .ts-step", "data-step") == "device"
+    assert page.get_attribute(".ts-live .ts-step", "data-step") == "account"
 
 
 @pytest.mark.parametrize("payload", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>'])
@@ -146,10 +152,10 @@ def test_a_tampered_link_shows_a_notice_and_runs_nothing(page, server: Server, p
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     from urllib.parse import quote
-    open_live(page, server, f"en/troubleshooter.html?balance={quote(payload)}&{quote(payload)}=1&plan=valid")
+    open_live(page, server, f"en/troubleshooter.html?balance={quote(payload)}&{quote(payload)}=1&symptom=no_service")
     notice = page.inner_text(".ts-live .ts-notice")
     assert "ignored" in notice and "balance" in notice
-    assert page.get_attribute(".ts-live .ts-step", "data-step") == "unused", "valid answers are kept"
+    assert page.get_attribute(".ts-live .ts-step", "data-step") == "stop_reason", "valid answers are kept"
     assert page.locator(".ts-live script, .ts-live img, .ts-live svg").count() == 0
     assert dialogs == []
 
@@ -169,11 +175,25 @@ def test_the_troubleshooter_runs_under_a_strict_csp(browser, site: Path) -> None
     try:
         page.goto(csp_server.url + "en/troubleshooter.html")
         page.wait_for_selector(LIVE, timeout=BOOT_MS)
-        page.click('.ts-live a.ts-option[data-value="valid"]')
-        page.wait_for_selector(".ts-live [data-step=unused]")
+        page.click('.ts-live a.ts-option[data-value="no_service"]')
+        page.wait_for_selector(".ts-live [data-step=stop_reason]")
         ours = [v for v in page.evaluate("window.__violations")
                 if "/assets/troubleshooter/" in v or "/pyodide/" in v or " eval" in v or "wasm" in v]
         assert ours == []
     finally:
         context.close()
         csp_server.close()
+
+
+def test_still_not_working_goes_on_and_yes_ends(page, server: Server) -> None:
+    open_live(page, server, "en/troubleshooter.html?symptom=no_service&stop_reason=unknown&plan=expired&months_expired=1")
+    assert live_causes(page) == ["expired_grace"]
+    page.click(".ts-live a.ts-still")
+    page.wait_for_selector(".ts-live [data-step=event]")
+    assert parse_qs(urlsplit(page.url).query)["fixed"] == ["expired_grace"], "the state stays in the URL"
+    answer(page, "other_device")
+    assert live_causes(page) == ["device_binding"]
+    page.click(".ts-live a.ts-solved-link")
+    page.wait_for_selector(".ts-live .ts-solved")
+    page.go_back()
+    page.wait_for_selector(".ts-live [data-cause=device_binding]")

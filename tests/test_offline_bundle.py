@@ -133,9 +133,10 @@ def test_the_troubleshooter_fallback_from_file_says_how_to_get_the_full_one(page
     page.wait_for_selector(".ts-status:visible")
     assert note in page.inner_text(".ts-status")
     assert page.get_attribute(".iot-ts", "data-engine") == "static"
-    page.click("#ts-q-plan a.ts-option[data-value=valid]")
-    page.click("#ts-q-unused a.ts-option[data-value='0']")
-    page.click("#ts-q-device a.ts-option[data-value=other_device]")
+    page.click("#ts-q-symptom a.ts-option[data-value=no_service]")
+    page.click("#ts-q-stop_reason a.ts-option[data-value=none_shown]")
+    page.click("#ts-q-account a.ts-option[data-value=fine]")
+    page.click("#ts-q-event a.ts-option[data-value=other_device]")
     result = page.locator(".ts-steps .ts-result:visible")
     assert result.count() == 1 and result.get_attribute("data-causes") == "device_binding"
     assert page.errors == []
@@ -188,8 +189,8 @@ def test_through_the_launcher_the_engine_goes_live_with_no_network(offline_page,
     page.on("response", lambda r: types.__setitem__(urlsplit(r.url).path.rsplit("/", 1)[-1], r.headers.get("content-type")))
     page.goto(launcher + "en/troubleshooter.html")
     page.wait_for_selector(LIVE, timeout=BOOT_MS)
-    page.click('.ts-live a.ts-option[data-value="valid"]')
-    page.wait_for_selector(".ts-live [data-step=unused]")
+    page.click('.ts-live a.ts-option[data-value="no_service"]')
+    page.wait_for_selector(".ts-live [data-step=stop_reason]")
     assert page.is_hidden(".ts-status")
     assert types.get("pyodide.asm.wasm") == "application/wasm"
     assert types.get("pyodide.mjs", "").startswith("text/javascript")

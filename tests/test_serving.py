@@ -266,8 +266,8 @@ def test_through_nginx_the_troubleshooter_goes_live(csp_page, nginx: Nginx, site
     page = csp_page
     page.goto(nginx.url + "en/troubleshooter.html")
     page.wait_for_selector(LIVE, timeout=BOOT_MS)
-    page.click('.ts-live a.ts-option[data-value="valid"]')
-    page.wait_for_selector(".ts-live [data-step=unused]")
+    page.click('.ts-live a.ts-option[data-value="no_service"]')
+    page.wait_for_selector(".ts-live [data-step=stop_reason]")
     wasm = page.responses["/" + wasm_path(site)]
     assert wasm.header_value("content-type") == "application/wasm"
     assert "br" in wasm.request.header_value("accept-encoding")  # Chromium offers brotli to 127.0.0.1

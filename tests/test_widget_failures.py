@@ -26,7 +26,8 @@ BOOT_MS = 60_000
 LIVE = ".iot-ts[data-engine=pyodide]"
 # Generous for a busy 2-core machine, yet far below the production 30 s boot and 10 s step limits.
 TIMEOUTS = "window.__iotTsTestTimeouts = { boot: 40000, step: 4000 };"
-PREFILLED = {"plan": "valid", "unused_months": 0, "device": "same"}  # the next question is "balance"
+PREFILLED = {"symptom": "no_service", "stop_reason": "unknown"}  # the next question is "account"
+AS_READ = {"symptom": "no_service", "stop_reason": ["unknown"]}  # how the engine gives them back
 
 
 @pytest.fixture()
@@ -66,22 +67,22 @@ def json_attr(facts: dict) -> str:
 
 def test_re_added_twice_one_click_gives_one_result_with_the_current_facts(tpage, help_site: Server, tmp_path: Path) -> None:
     page = tpage
-    first = {**PREFILLED, "unused_months": 1}
+    first = {**PREFILLED, "many_cards": "no"}
     with portal(tmp_path, {"index.html": component_page(help_site.url, f'lang="en" facts="{json_attr(first)}"'),
                            "hostile.css": "", "recorder.js": RECORDER}) as p:
         page.goto(p.url)
-        page.wait_for_selector(f"iot-troubleshooter {LIVE} .ts-live [data-step=balance]", timeout=BOOT_MS)
-        for facts in ({**PREFILLED, "unused_months": 2}, PREFILLED):  # a framework re-rendering the portal
+        page.wait_for_selector(f"iot-troubleshooter {LIVE} .ts-live [data-step=account]", timeout=BOOT_MS)
+        for facts in ({**PREFILLED, "many_cards": "unknown"}, PREFILLED):  # a framework re-rendering the portal
             page.eval_on_selector("iot-troubleshooter", """(el, facts) => {
                 const parent = el.parentNode; el.remove(); el.setAttribute("facts", facts); parent.append(el); }""",
                                   json.dumps(facts))
-        page.wait_for_selector("iot-troubleshooter .ts-live [data-step=balance]")
+        page.wait_for_selector("iot-troubleshooter .ts-live [data-step=account]")
         page.click("iot-troubleshooter a.ts-option[data-value=arrears]")
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=arrears]")
         page.wait_for_function("() => window.__events.length > 0")
         # One worker answers in order: once the current widget's result is in, any stale one is too.
         assert page.evaluate("window.__events") == [
-            {"causes": ["arrears"], "lang": "en", "facts": {**PREFILLED, "balance": "arrears"}}]
+            {"causes": ["arrears"], "lang": "en", "facts": {**AS_READ, "balance": "arrears"}}]
         assert page.errors == []
 
 
@@ -106,12 +107,12 @@ def test_attribute_changes_after_mount_render_once(tpage, help_site: Server, tmp
             window.__painted = 0;
             new MutationObserver((records) => window.__painted += records.length).observe(el.shadowRoot.querySelector('.ts-live'), { childList: true });
             el.setAttribute('lang', 'zh');
-            el.setAttribute('facts', JSON.stringify({ plan: 'valid', unused_months: 0, device: 'same', balance: 'arrears' }));
+            el.setAttribute('facts', JSON.stringify({ symptom: 'no_service', stop_reason: 'unknown', balance: 'arrears' }));
         }""")
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=arrears]")
         # A later change: once its step is painted, every earlier answer is in too (one worker, in order).
         page.eval_on_selector("iot-troubleshooter", "(el, f) => el.setAttribute('facts', f)", json.dumps(PREFILLED))
-        page.wait_for_selector("iot-troubleshooter .ts-live [data-step=balance]")
+        page.wait_for_selector("iot-troubleshooter .ts-live [data-step=account]")
         assert page.evaluate("window.__painted") == 2, "each change of attributes paints once"
         assert page.evaluate("window.__events.map(e => [e.lang, e.causes])") == [["zh", ["arrears"]]]
 
@@ -140,7 +141,7 @@ def test_in_a_portal_a_failed_engine_shows_a_notice_and_retry_works(tpage, help_
         assert page.is_hidden("iot-troubleshooter .ts-live"), "a step that may be stale is not left clickable"
         assert page.evaluate("window.__events") == []
         page.click("iot-troubleshooter button.ts-retry")  # starts a new worker
-        page.wait_for_selector(f"iot-troubleshooter {LIVE} .ts-live [data-step=balance]", timeout=BOOT_MS)
+        page.wait_for_selector(f"iot-troubleshooter {LIVE} .ts-live [data-step=account]", timeout=BOOT_MS)
         assert page.is_hidden("iot-troubleshooter .ts-status") and page.is_hidden("iot-troubleshooter button.ts-retry")
         page.click("iot-troubleshooter a.ts-option[data-value=arrears]")
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=arrears]")
@@ -152,20 +153,20 @@ def test_in_a_portal_a_failed_engine_shows_a_notice_and_retry_works(tpage, help_
 @pytest.mark.parametrize("fault", [kill, make_steps_throw])
 def test_on_the_site_a_failed_step_brings_back_the_static_steps_then_the_engine(tpage, server: Server, fault) -> None:
     page = tpage
-    page.goto(server.url + "en/troubleshooter.html?plan=valid")
+    page.goto(server.url + "en/troubleshooter.html?symptom=no_service")
     page.wait_for_selector(LIVE, timeout=BOOT_MS)
     fault(engine_worker(page))
-    page.click(".ts-live a.ts-option[data-value='0']")
+    page.click(".ts-live a.ts-option[data-value=none_shown]")
     page.wait_for_selector(".ts-status:visible:has-text('could not load')", timeout=BOOT_MS)
     assert page.get_attribute(".iot-ts", "data-engine") == "static"
     assert page.is_visible(".ts-steps") and page.is_hidden(".ts-live")
-    page.click(".ts-steps .ts-step:visible a.ts-option[data-value=valid]")  # the static path works at once
-    assert page.is_visible("#ts-q-unused")
+    page.click(".ts-steps .ts-step:visible a.ts-option[data-value=no_service]")  # the static path works at once
+    assert page.is_visible("#ts-q-stop_reason")
     # ... and that action started the engine again, which takes over where the person is
-    page.wait_for_selector(f"{LIVE} .ts-live [data-step=unused]", timeout=BOOT_MS)
+    page.wait_for_selector(f"{LIVE} .ts-live [data-step=stop_reason]", timeout=BOOT_MS)
     assert page.is_hidden(".ts-status") and page.is_hidden(".ts-steps")
-    page.click(".ts-live a.ts-option[data-value='0']")
-    page.wait_for_selector(".ts-live [data-step=device]")
+    page.click(".ts-live a.ts-option[data-value=none_shown]")
+    page.wait_for_selector(".ts-live [data-step=account]")
 
 
 def test_a_boot_that_never_finishes_gives_the_notice_within_the_boot_timeout(browser, server: Server) -> None:
@@ -177,23 +178,23 @@ def test_a_boot_that_never_finishes_gives_the_notice_within_the_boot_timeout(bro
     try:
         page.goto(server.url + "en/troubleshooter.html")
         page.wait_for_selector(".ts-status:has-text('could not load')", timeout=20_000)
-        assert page.get_attribute(".iot-ts", "data-engine") == "static" and page.is_visible("#ts-q-plan")
+        assert page.get_attribute(".iot-ts", "data-engine") == "static" and page.is_visible("#ts-q-symptom")
     finally:
         context.close()
 
 
 @pytest.mark.parametrize("path", [
     "/en/troubleshooter.html?balance=arrears",  # a doubled slash: the page's path starts with //
-    "en/troubleshooter.html?balance=arrears#ts-q-device",
+    "en/troubleshooter.html?balance=arrears#ts-q-event",
     "en/troubleshooter.html?balance=arrears&note=" + "x" * 20_000,
 ])
 def test_odd_urls_still_go_live(tpage, server: Server, path: str) -> None:
     page = tpage
     page.goto(server.url + path)
-    page.wait_for_selector(f"{LIVE} .ts-live [data-step=plan]", timeout=BOOT_MS)
-    page.click(".ts-live a.ts-option[data-value=valid]")
-    page.wait_for_selector(".ts-live [data-step=unused]")
-    assert parse_qs(urlsplit(page.url).query) == {"balance": ["arrears"], "plan": ["valid"]}
+    page.wait_for_selector(f"{LIVE} .ts-live [data-step=symptom]", timeout=BOOT_MS)
+    page.click(".ts-live a.ts-option[data-value=no_service]")
+    page.wait_for_selector(".ts-live [data-step=stop_reason]")
+    assert parse_qs(urlsplit(page.url).query) == {"balance": ["arrears"], "symptom": ["no_service"]}
     assert page.errors == []
 
 
@@ -211,11 +212,11 @@ def test_the_iframe_keeps_its_portal_and_its_facts_across_a_reload(tpage, help_s
     page = tpage
     with portal(tmp_path, {"hostile.css": "", "recorder.js": RECORDER}) as p:
         origin = p.url.rstrip("/")
-        src = f"{help_site.url}en/embed/?origin={origin}&plan=valid&unused_months=0&device=same"
+        src = f"{help_site.url}en/embed/?origin={origin}&symptom=no_service&stop_reason=unknown"
         (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
         page.goto(p.url)
         frame = page.frame_locator("#f")
-        frame.locator(f"{LIVE} .ts-live [data-step=balance]").wait_for(timeout=BOOT_MS)
+        frame.locator(f"{LIVE} .ts-live [data-step=account]").wait_for(timeout=BOOT_MS)
         frame.locator(".ts-live a.ts-option[data-value=arrears]").click()
         frame.locator(".ts-live [data-cause=arrears]").wait_for()
         page.wait_for_function("() => window.__messages.some(m => m.data.type === 'iot-troubleshooter:result')")
@@ -229,9 +230,9 @@ def test_the_iframe_keeps_its_portal_and_its_facts_across_a_reload(tpage, help_s
         assert all(m["origin"] == help_site.url.rstrip("/") for m in page.evaluate("window.__messages"))
 
         frame.locator(".ts-live a.ts-restart").click()
-        frame.locator(".ts-live [data-step=balance]").wait_for()  # the portal's facts are locked
+        frame.locator(".ts-live [data-step=account]").wait_for()  # the portal's facts are locked
         page.evaluate("o => document.getElementById('f').contentWindow.postMessage("
-                      "{type: 'iot-troubleshooter:set-facts', facts: {plan: 'valid', unused_months: 1, device: 'phone'}}, o)",
+                      "{type: 'iot-troubleshooter:set-facts', facts: {symptom: 'no_service', stop_reason: 'unknown', balance: 'ok', device: 'phone'}}, o)",
                       help_site.url.rstrip("/"))
         frame.locator(".ts-live [data-cause=phone_use]").wait_for()
         embed_frame(page).evaluate("location.reload()")
@@ -244,7 +245,7 @@ def test_the_iframe_keeps_its_portal_and_its_facts_across_a_reload(tpage, help_s
 def test_read_the_full_article_in_the_iframe_opens_a_new_tab(tpage, help_site: Server, tmp_path: Path) -> None:
     page = tpage
     with portal(tmp_path, {"hostile.css": "", "recorder.js": RECORDER}) as p:
-        src = f"{help_site.url}en/embed/?origin={p.url.rstrip('/')}&plan=valid&unused_months=0&device=same&balance=arrears"
+        src = f"{help_site.url}en/embed/?origin={p.url.rstrip('/')}&symptom=no_service&stop_reason=arrears"
         (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
         page.goto(p.url)
         frame = page.frame_locator("#f")
@@ -262,7 +263,7 @@ def test_read_the_full_article_in_the_iframe_opens_a_new_tab(tpage, help_site: S
 def test_an_origin_that_resolves_to_null_is_refused(tpage, help_site: Server, tmp_path: Path) -> None:
     page = tpage
     with portal(tmp_path, {"hostile.css": "", "recorder.js": RECORDER}) as p:
-        src = f"{help_site.url}en/embed/?origin=data:text/html,x&plan=valid&unused_months=0&device=same"
+        src = f"{help_site.url}en/embed/?origin=data:text/html,x&symptom=no_service&stop_reason=unknown"
         (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
         page.goto(p.url)
         page.frame_locator("#f").locator(LIVE).wait_for(timeout=BOOT_MS)
@@ -275,7 +276,7 @@ def test_an_origin_that_resolves_to_null_is_refused(tpage, help_site: Server, tm
 def test_the_bridge_names_facts_that_are_not_an_object() -> None:
     from troubleshooter.browser import handle
     out = json.loads(handle(json.dumps({"lang": "en", "locked": ["balance"]})))
-    assert out["dropped"] == ["facts"] and out["step"] == "plan"
+    assert out["dropped"] == ["facts"] and out["step"] == "symptom"
 
 
 def test_the_bridge_refuses_a_request_too_deep_to_read_rather_than_answer_another() -> None:

@@ -115,7 +115,7 @@ def render_question(tree: Tree, step: QuestionStep, lang: str, links: Links, anc
     facts = {f.id: v for f, v in step.answers}
     options = "".join(
         f'<li><a class="ts-option" href="{escape(links.answer(q, o, facts))}" data-fact="{escape(q.fact)}" '
-        f'data-value="{escape(str(o.value))}">{escape(o.label.get(lang))}</a></li>' for o in q.options)
+        f'data-value="{escape(o.key)}">{escape(o.label.get(lang))}</a></li>' for o in q.options)
     note = ""
     if tree.facts[q.fact].kind == "region":
         note = f'<p class="ts-note">{escape(ui(tree, "restricted_note", lang))}</p>'
