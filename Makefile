@@ -10,20 +10,26 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test setup system-packages
+.PHONY: serve test setup setup-test system-packages
 
 serve: setup
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
-test: setup system-packages
+test: setup-test system-packages
 	$(PY) -m pytest
 
+# `make serve` needs only the site's packages (requirements.txt); the tests add theirs (requirements-test.txt).
 setup: $(VENV)/.installed node_modules/.installed
+setup-test: setup $(VENV)/.installed-test
 
 $(VENV)/.installed: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (none found on PATH)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

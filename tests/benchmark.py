@@ -10,7 +10,7 @@ answer's click to the next step, and bytes transferred (as served, and as brotli
 cold visit stays open --dwell seconds, as a person reading would: Chromium stores V8's optimised code
 for the wasm a few seconds after it was compiled, and a warm visit that came sooner would not have it. In
 the same run, alternating with it, it times a bare page that boots the stock Pyodide from the npm files
-in a module worker, and a plain article, so the targets of issue 9 are judged as ratios on this very
+in a module worker, and a plain article, so the start-up targets (README, "How the Python runtime is prepared") are judged as ratios on this very
 machine. It prints each target as met or not met, with the figures; it asserts nothing.
 """
 
@@ -327,7 +327,7 @@ def report(r: dict[str, list[Visit]], sizes: Brotli) -> None:
         "only a memory snapshot removes it, and a shipped one (31 MB, 3.3 MB brotli) would break the 4 MB cold budget",
         "", "",
     ]
-    print("\nTargets of issue 9:")
+    print("\nStart-up targets:")
     for (met, text), reason in zip(targets, why):
         print(f"  [{'met' if met else 'NOT MET'}] {text}")
         if not met and reason:
