@@ -74,7 +74,7 @@ def handle(request_json: str) -> str:
         return json.dumps({"html": html, "kind": "solved", "step": "solved", "causes": [], "findings": [], **common},
                           ensure_ascii=False)
     current = step(tree, facts, frozenset(locked))
-    html = render_step(tree, current, lang, links, notices=dropped + profile_dropped, evidence=evidence)
+    html = render_step(tree, current, lang, links, notices=dropped + dropped_locked + profile_dropped, evidence=evidence)
     is_question = isinstance(current, QuestionStep)
     findings = [] if is_question else [{"id": f.cause.id, "confidence": f.confidence} for f in current.findings]
     return json.dumps({
