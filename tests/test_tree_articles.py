@@ -50,3 +50,22 @@ def test_every_cause_article_links_back_to_the_troubleshooter(lang: str) -> None
     for cause in TREE.causes:
         text = article_text(lang, cause.article)
         assert "troubleshooter.md" in text, f"{cause.article} ({lang}) does not link to the troubleshooter"
+
+
+def test_every_figure_in_the_tree_names_its_source_in_a_comment() -> None:
+    """A fee, period or count in a node's texts needs a source tag ([HW-API], [SELLERS], …) in a comment of
+    that node, and every tag used is one the file's header explains."""
+    text = (ROOT / "troubleshooter" / "tree.toml").read_text("utf-8")
+    header, _, body = text.partition("[settings]")
+    known = set(re.findall(r"^#\s+\[([A-Z-]+)\]", header, re.M))
+    assert known, "the header lists the sources"
+    blocks = re.split(r"\n(?=\[\[causes\]\]|\[\[questions\]\]|\[facts\.)", body)
+    missing = []
+    for block in blocks:
+        strings = " ".join(re.findall(r'(?:zh|en) = "([^"]*)"', block))
+        figures = re.findall(r"\d+(?:\s*(?:到|-|–|to)\s*\d+)?\s*(?:个工作日|工作日|个月|天|元|MB|次|working days?|months?|days|yuan|rebinds)", strings)
+        tags = set(re.findall(r"#[^\n]*?\[([A-Z-]+)\]", block))
+        if figures and not tags & known:
+            missing.append(f"{block.splitlines()[1] if len(block.splitlines()) > 1 else block[:40]}: {figures}")
+        assert tags <= known, f"unknown source tags {tags - known}"
+    assert not missing, "figures with no source comment:\n" + "\n".join(missing)
