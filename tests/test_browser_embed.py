@@ -72,7 +72,7 @@ def test_the_web_component_on_another_origin(page, help_site: Server, tmp_path: 
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=arrears]")
         events = page.evaluate("window.__events")
         assert events == [{"causes": ["arrears"], "lang": "en",
-                           "facts": {"symptom": "no_service", "stop_reason": ["unknown"], "balance": "arrears"}}]
+                           "facts": {"symptom": "no_service", "stop_reason": "unknown", "balance": "arrears"}}]
         href = page.get_attribute("iot-troubleshooter .ts-more a", "href")
         assert href.startswith(help_site.url + "en/causes/arrears.html")
         assert page.get_attribute("iot-troubleshooter .ts-more a", "target") == "_blank"

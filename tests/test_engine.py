@@ -100,16 +100,16 @@ def test_many_cards_put_the_account_first() -> None:
 
 
 def test_prefilled_facts_skip_their_questions_and_locked_ones_are_never_undone() -> None:
-    current = step(TREE, {"symptom": "no_service", "stop_reason": ("unknown",)})
+    current = step(TREE, {"symptom": "no_service", "stop_reason": "unknown"})
     assert isinstance(current, QuestionStep) and current.question.id == "account" and current.number == 3
-    locked = step(TREE, {"symptom": "no_service", "stop_reason": ("unknown",)}, frozenset({"symptom", "stop_reason"}))
+    locked = step(TREE, {"symptom": "no_service", "stop_reason": "unknown"}, frozenset({"symptom", "stop_reason"}))
     assert locked.number == 1 and locked.back is None
 
 
 def test_back_undoes_the_last_answer_and_the_last_still_not_working() -> None:
-    facts = choose(TREE, {"symptom": "no_service", "stop_reason": ("unknown",)}, TREE.questions["account"].options[1])
+    facts = choose(TREE, {"symptom": "no_service", "stop_reason": "unknown"}, TREE.questions["account"].options[1])
     result = step(TREE, facts)
-    assert isinstance(result, ResultStep) and result.back == {"symptom": "no_service", "stop_reason": ("unknown",)}
+    assert isinstance(result, ResultStep) and result.back == {"symptom": "no_service", "stop_reason": "unknown"}
     after = step(TREE, result.still)
     assert isinstance(after, QuestionStep) and after.question.id == "event"
     assert after.back == facts, "back from the next question returns to the result"

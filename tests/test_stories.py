@@ -161,7 +161,7 @@ def test_there_are_at_least_thirty_stories() -> None:
 def test_hong_kong_macao_taiwan_count_as_outside_the_mainland(code: str) -> None:
     findings = diagnose(TREE, {"location": code})
     assert [(f.cause.id, f.confidence) for f in findings] == [("region_restricted", "likely")]
-    walk = step(TREE, {"symptom": "no_service", "stop_reason": ("unknown",), "balance": "ok", "plan": "valid",
+    walk = step(TREE, {"symptom": "no_service", "stop_reason": "unknown", "balance": "ok", "plan": "valid",
                        "data_usage": "within_plan", "moved": "yes", "worked_here_before": "no", "location": code})
     assert isinstance(walk, ResultStep) and walk.findings[0].cause.id == "region_restricted"
 

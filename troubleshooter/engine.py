@@ -176,9 +176,12 @@ def choose(tree: Tree, facts: Facts, option: Option) -> dict[str, Value]:
     out = dict(facts)
     for fid, matcher in option.sets:
         fact = tree.facts[fid]
-        if fact.multiple:
+        if fact.multiple:  # "unknown" alone stays the plain value every fact uses for it
             have = set(several(out.get(fid))) | set(matcher.values)
-            out[fid] = tuple(v for v in fact.values if v in have)
+            if have != {UNKNOWN}:
+                have.discard(UNKNOWN)
+            values = tuple(v for v in fact.values if v in have)
+            out[fid] = UNKNOWN if values == (UNKNOWN,) else values
         else:
             out[fid] = matcher.first
     return out

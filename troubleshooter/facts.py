@@ -75,9 +75,9 @@ def parse_value(tree: Tree, fact: Fact, raw: object) -> Value:
         if isinstance(items, (list, tuple)) and items and len(items) <= len(fact.values) \
                 and all(isinstance(v, str) and v.strip() in fact.values for v in items):
             have = {v.strip() for v in items}
-            if have != {UNKNOWN}:
-                have.discard(UNKNOWN)
-            return tuple(v for v in fact.values if v in have)
+            if have == {UNKNOWN}:
+                return UNKNOWN
+            return tuple(v for v in fact.values if v in have and v != UNKNOWN)
     elif fact.kind == "number":
         number: int | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
