@@ -57,7 +57,8 @@ def help_site(site: Path) -> Iterator[Server]:
 def portal(folder: Path, files: dict[str, str]) -> Iterator[Server]:
     """A portal on its own origin (another loopback port), serving these files, closed afterwards."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in {"favicon.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>', "recorder.js": RECORDER, **files}.items():
+    for name, text in {"favicon.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>', "recorder.js": RECORDER,
+                        "favicon.ico": "", **files}.items():  # (the guide's example links no icon)
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, "utf-8")
     server = Server(folder)
