@@ -8,7 +8,8 @@ Request:  {"query": "?balance=arrears", "lang": "zh"|"en", "locked": {fact: valu
           Optional: "profile" (a shipped profile id), "profileInline" ({sellerName, restrictedRegions}).
 Response: {"html": …, "kind": "question"|"result"|"solved", "step": id, "causes": [ids],
            "findings": [{"id", "confidence"}], "facts": {…}, "query": "?…" (the clean state),
-           "dropped": [names of entries that were ignored], "treeVersion": "…",
+           "dropped": [names of entries that were ignored], "treeVersion": "…", "profile": id | null (the
+           shipped profile in effect),
            "codes": [{"key", "value"}] (the platform codes decoded into facts, e.g. onelink.stopReason)}
 """
 
@@ -27,19 +28,21 @@ from .render import QueryLinks, render_solved, render_step
 from .schema import LANGS
 
 
-def _tree(request: Mapping) -> tuple[Tree, list[str]]:
+def _tree(request: Mapping) -> tuple[Tree, list[str], str | None]:
     """The tree with the portal's profile (`profile`: a shipped id; `profileInline`: {sellerName,
-    restrictedRegions}). A profile that is wrong is dropped with a notice, never an error."""
+    restrictedRegions}), what was dropped, and the shipped profile in effect (reported in the portal's
+    events). A profile that is wrong is dropped with a notice, never an error."""
     profile = request.get("profile") if isinstance(request.get("profile"), str) and request.get("profile") else None
     inline = request.get("profileInline") if isinstance(request.get("profileInline"), Mapping) else None
     inline_json = json.dumps(inline, sort_keys=True) if inline else None
-    try:
-        return tree_for(profile, inline_json), []
-    except (TreeError, ValueError, RecursionError):
+    bad_inline = "restricted-regions/seller-name"
+    # Whatever is wrong is dropped alone: a bad shipped id keeps a good inline subset and the other way round.
+    for pid, inl, dropped in ((profile, inline_json, []), (profile, None, [bad_inline]), (None, inline_json, ["profile"])):
         try:
-            return tree_for(profile, None), ["restricted-regions/seller-name"]
-        except TreeError:
-            return default_tree(), ["profile"]
+            return tree_for(pid, inl), dropped, pid
+        except (TreeError, ValueError, RecursionError):
+            continue
+    return default_tree(), ["profile", bad_inline] if inline_json else ["profile"], None
 
 
 def handle(request_json: str) -> str:
@@ -51,7 +54,7 @@ def handle(request_json: str) -> str:
         request = {}
     if not isinstance(request, Mapping):
         request = {}
-    tree, profile_dropped = _tree(request)
+    tree, profile_dropped, profile = _tree(request)
     lang = request.get("lang") if request.get("lang") in LANGS else "zh"
     query = request.get("query") if isinstance(request.get("query"), str) else ""
     asked = read_query(tree, query)
@@ -68,7 +71,7 @@ def handle(request_json: str) -> str:
     base = request.get("articleBase") if isinstance(request.get("articleBase"), str) else ""
     links = QueryLinks(tree, base, locked, decoded)
     common = {"facts": facts, "query": to_query(tree, facts, decoded), "dropped": dropped + dropped_locked + profile_dropped,
-              "treeVersion": tree.version, "codes": [{"key": d.field.key, "value": d.raw} for d in decoded]}
+              "treeVersion": tree.version, "profile": profile, "codes": [{"key": d.field.key, "value": d.raw} for d in decoded]}
     if (SOLVED.split("=")[0], SOLVED.split("=")[1]) in parse_qsl(query.lstrip("?")[:2000]):
         html = render_solved(tree, lang, links)
         return json.dumps({"html": html, "kind": "solved", "step": "solved", "causes": [], "findings": [], **common},

@@ -18,7 +18,9 @@ from .schema import ABROAD, ELSEWHERE, UNKNOWN, Fact, Tree, Value
 
 MAX_QUERY = 2000  # characters: far more than every fact at once needs
 SOLVED = "outcome=solved"  # the query parameter of "yes, it works again"
-RESERVED = frozenset({"lang", "origin", "outcome"})  # query parameters the page itself uses
+# Query parameters the page itself uses (the embed page's `profile`, `restricted-regions`, `seller-name` go
+# to the bridge as a profile, never as facts).
+RESERVED = frozenset({"lang", "origin", "outcome", "profile", "restricted-regions", "seller-name"})
 
 
 class FactError(ValueError):

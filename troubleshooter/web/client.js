@@ -70,7 +70,8 @@ export class Engine {
     this.calls.clear();
   }
 
-  /** One step: {query, lang, locked, articleBase} -> {html, kind, step, causes, facts, query, dropped}. */
+  /** One step: {query, lang, locked, articleBase, profile?, profileInline?} -> {html, kind, step, causes,
+   *  findings, facts, query, dropped, treeVersion, profile} (troubleshooter/browser.py). */
   step(request) {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
@@ -107,15 +108,27 @@ export class Engines {
   }
 }
 
+/** A portal's profile from its attribute or query parameter named `name` (`get` reads one): a shipped
+ *  profile's id (`profile`) and the inline subset (`seller-name`, `restricted-regions`), passed to Python
+ *  as they are; Python checks them and drops a bad one with a notice. */
+export function profileFrom(get) {
+  const inline = {};
+  if (get("seller-name") != null) inline.sellerName = get("seller-name");
+  if (get("restricted-regions") != null) inline.restrictedRegions = get("restricted-regions");
+  return { profile: get("profile") || null, profileInline: Object.keys(inline).length ? inline : null };
+}
+
 /** Paints steps into one widget root. `urlMode` "push" keeps the answers in the page's URL (the site);
  *  "replace" keeps them in the current history entry's state and never rewrites the URL, which belongs
  *  to the portal that framed the page (it holds `origin` and the portal's facts). */
 export class Widget {
-  constructor(root, { engines, lang = "zh", articleBase = "", locked = {}, urlMode = null, linkTarget = null, onStep = null, onError = null }) {
-    Object.assign(this, { root, engines, lang, articleBase, locked, urlMode, linkTarget, onStep, onError });
+  constructor(root, { engines, lang = "zh", articleBase = "", locked = {}, profile = null, profileInline = null,
+    urlMode = null, linkTarget = null, onStep = null, onReport = null, onError = null }) {
+    Object.assign(this, { root, engines, lang, articleBase, locked, profile, profileInline, urlMode, linkTarget, onStep, onReport, onError });
     this.live = root.querySelector(".ts-live");
     this.announcer = root.querySelector(".ts-announce");
     this.query = "";
+    this.shown = null; // the engine's answer for the painted step
     this.seq = 0; // only the newest request may paint: older answers are stale
   }
 
@@ -135,6 +148,11 @@ export class Widget {
       const href = link.getAttribute("href") || "";
       if (href.startsWith("?")) {
         event.preventDefault();
+        const answer = link.matches(".ts-solved-link") ? "solved" : link.matches(".ts-still") ? "still_not_working" : null;
+        const shown = this.shown;
+        if (answer && shown && shown.kind === "result") { // "Did this fix it?", about the result on screen
+          this.report("feedback", { answer, causes: shown.causes, findings: shown.findings, facts: shown.facts, treeVersion: shown.treeVersion });
+        }
         this.show(href, { push: true, focus: true });
       }
     }
@@ -150,7 +168,8 @@ export class Widget {
     try {
       const engine = await this.engines.get();
       if (seq !== this.seq) return null;
-      res = await engine.step({ query, lang: this.lang, locked: this.locked, articleBase: this.articleBase });
+      res = await engine.step({ query, lang: this.lang, locked: this.locked, articleBase: this.articleBase,
+        profile: this.profile, profileInline: this.profileInline });
     } catch (err) {
       if (seq === this.seq && this.onError) this.onError(err);
       return null;
@@ -181,8 +200,22 @@ export class Widget {
       this.announcer.textContent = [title ? title.textContent : "", ...causes].join(". ");
     }
     if (res.dropped.length) console.warn("troubleshooter: ignored", res.dropped.join(", "));
+    this.shown = res;
     if (this.onStep) this.onStep(res);
+    this.report("step", { step: res.step, kind: res.kind, facts: res.facts, treeVersion: res.treeVersion });
+    if (res.kind === "result") {
+      const summary = this.live.querySelector(".ts-summary-text");
+      this.report("result", { causes: res.causes, findings: res.findings, facts: res.facts, treeVersion: res.treeVersion,
+        summary: summary ? summary.value : "", lang: this.lang, profile: res.profile ?? null });
+    }
     return res;
+  }
+
+  /** Tell the embedding portal (embed.js: DOM events; embed-frame.js: messages) what the person saw or
+   *  said: "step", "result" or "feedback", each with the facts it was computed from. A copy each, so
+   *  a listener that edits one cannot change another. The site's own page passes them to no one. */
+  report(name, detail) {
+    if (this.onReport) this.onReport(name, structuredClone(detail));
   }
 
   async copySummary(button) {
@@ -216,6 +249,10 @@ export async function mountPage(root) {
   const engines = new Engines();
   await engines.get();
   const embedded = root.dataset.urlMode === "replace";
+  // The embed page's URL belongs to the portal: its profile (`?profile=…&seller-name=…`) holds for the
+  // frame's whole life. The site's own page has none.
+  const params = new URLSearchParams(location.search);
+  const { profile, profileInline } = embedded ? profileFrom((name) => params.get(name)) : {};
   const status = root.querySelector(".ts-status");
   const steps = root.querySelector(".ts-steps");
   const state = () => (embedded ? embedState().answers : location.search);
@@ -249,8 +286,10 @@ export async function mountPage(root) {
 
   const widget = new Widget(root, {
     engines, lang: root.dataset.lang, articleBase: root.dataset.articleBase, urlMode: root.dataset.urlMode || "push",
-    locked: embedded ? embedState().facts : {}, linkTarget: embedded ? "_blank" : null, onError: fallBack,
+    locked: embedded ? embedState().facts : {}, profile, profileInline, linkTarget: embedded ? "_blank" : null, onError: fallBack,
     onStep: (res) => root.dispatchEvent(new CustomEvent("troubleshooter-step", { detail: res })),
+    // Only the embed page listens (embed-frame.js posts them to the portal); the site's page sends nothing.
+    onReport: (name, detail) => root.dispatchEvent(new CustomEvent("troubleshooter-report", { detail: { name, detail } })),
   });
   widget.listen();
   // The embed page (embed-frame.js) passes a portal's facts this way: an object, checked by Python and

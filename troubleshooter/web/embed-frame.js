@@ -1,6 +1,7 @@
 // The embed page (embed/ in each language) inside a portal's <iframe>. Talks to the parent window only,
 // and only with the origin the portal named in the `origin` query parameter (`origin=*` must be asked
-// for explicitly): results and the content height go out; {type: "iot-troubleshooter:set-facts"} comes in.
+// for explicitly): `iot-troubleshooter:step`, `:result`, `:feedback` (the web component's events, same
+// fields, built by client.js) and `:height` go out; {type: "iot-troubleshooter:set-facts"} comes in.
 // The page never rewrites its own URL (client.js keeps the answers in the history entry), so `origin`
 // and the portal's facts survive every answer, a reload and Back.
 (function () {
@@ -35,9 +36,9 @@
     window.parent.postMessage(message, origin);
   }
 
-  root.addEventListener("troubleshooter-step", function (event) {
-    var res = event.detail;
-    if (res.kind === "result") post({ type: "iot-troubleshooter:result", causes: res.causes, facts: res.facts });
+  // {name: "step"|"result"|"feedback", detail: {…}} from client.js: sent as {type, …detail}.
+  root.addEventListener("troubleshooter-report", function (event) {
+    post(Object.assign({}, event.detail.detail, { type: "iot-troubleshooter:" + event.detail.name }));
   });
 
   // The page's own box stretches to the frame; the article holding the widget has the content's height.

@@ -1,17 +1,23 @@
-// <iot-troubleshooter lang="en" facts='{"balance":"arrears"}'></iot-troubleshooter>
+// <iot-troubleshooter lang="en" facts='{"balance":"arrears"}' profile="example-reseller"></iot-troubleshooter>
 //
 // The troubleshooter as a web component for carriers' and resellers' portals. Load this module from the
 // help site (<script type="module" src="https://help.example/assets/troubleshooter/embed.js">); it finds
 // everything else relative to its own URL. It renders in a Shadow DOM, starts the same Python worker as
 // the site (through a same-origin blob: worker when the portal is on another origin), never asks what
-// `facts` already says, and fires `troubleshooter-result` with {causes, facts, lang} at each result.
+// `facts` already says, and fires events for the portal's support desk (all bubble and cross shadow roots,
+// each with the facts it was computed from; docs/*/integrate/embedding.md):
+//   troubleshooter-step      {step, kind, facts, treeVersion}                                 each step
+//   troubleshooter-result    {causes, findings, facts, treeVersion, summary, lang, profile}   each result
+//   troubleshooter-feedback  {answer: "solved"|"still_not_working", causes, findings, facts, treeVersion}
+// A portal's rules: `profile` (a shipped profile's id) and the inline `seller-name`, `restricted-regions`.
 //
 // One Widget per element for the element's whole life: frameworks remove and re-add elements when they
 // re-render, so listeners live only while connected (an AbortController per connection), and an answer
 // requested before a change of attributes or a removal is never painted nor reported.
-import { Engines, Widget } from "./client.js";
+import { Engines, Widget, profileFrom } from "./client.js";
 
 const LANGS = ["zh", "en"];
+const PROFILE_ATTRS = ["profile", "seller-name", "restricted-regions"];
 const engines = new Engines(); // one Python worker, however many widgets a page has
 
 // The component's own words. The site's (messages.js, from tree.toml) promise "the simple version
@@ -33,7 +39,7 @@ function parseFacts(text) {
 }
 
 class IotTroubleshooter extends HTMLElement {
-  static observedAttributes = ["lang", "facts"];
+  static observedAttributes = ["lang", "facts", ...PROFILE_ATTRS];
 
   constructor() {
     super();
@@ -53,10 +59,8 @@ class IotTroubleshooter extends HTMLElement {
     this.scheduled = false;
     this.widget = new Widget(root, {
       engines, linkTarget: "_blank",
-      onStep: (res) => {
-        if (res.kind !== "result") return;
-        const detail = { causes: res.causes, facts: res.facts, lang: this.widget.lang };
-        this.dispatchEvent(new CustomEvent("troubleshooter-result", { detail, bubbles: true, composed: true }));
+      onReport: (name, detail) => {
+        this.dispatchEvent(new CustomEvent(`troubleshooter-${name}`, { detail, bubbles: true, composed: true }));
       },
       onError: (err) => this.failed(err),
     });
@@ -69,7 +73,7 @@ class IotTroubleshooter extends HTMLElement {
 
   /** What the first step depends on: a re-added element whose attributes did not change keeps its step. */
   get attrKey() {
-    return `${this.getAttribute("lang")}\n${this.getAttribute("facts")}`;
+    return ["lang", "facts", ...PROFILE_ATTRS].map((name) => this.getAttribute(name)).join("\n");
   }
 
   connectedCallback() {
@@ -98,7 +102,7 @@ class IotTroubleshooter extends HTMLElement {
     });
   }
 
-  /** Show the first step for the current `lang` and `facts` (the portal's facts are never undone). */
+  /** Show the first step for the current `lang`, `facts` and profile (the portal's facts are never undone). */
   refresh() {
     const lang = this.language;
     if (this.getAttribute("lang") && this.getAttribute("lang") !== lang) {
@@ -106,7 +110,7 @@ class IotTroubleshooter extends HTMLElement {
     }
     this.root.lang = lang; // screen readers pick the right voice even on a page in another language
     Object.assign(this.widget, {
-      lang, locked: parseFacts(this.getAttribute("facts")),
+      lang, locked: parseFacts(this.getAttribute("facts")), ...profileFrom((name) => this.getAttribute(name)),
       articleBase: new URL(lang === "zh" ? "../../" : `../../${lang}/`, import.meta.url).href,
     });
     if (this.root.dataset.engine !== "pyodide") this.say(WORDS[lang].loading);
