@@ -1,4 +1,4 @@
-"""The Python runtime the build prepares for the browser (hooks/python_runtime.py, _runtime_build.py):
+"""The Python runtime the build prepares for the browser (hooks/python_runtime.py, hooks/runtime/build.py):
 a trimmed, precompiled standard library and an inline lock that the worker really uses; the build check
 that names a missing module; a lock with the wrong ABI failing loudly; readable engine tracebacks.
 
@@ -18,8 +18,8 @@ import pytest
 from conftest import ROOT, Server
 
 sys.path.insert(0, str(ROOT / "hooks"))
-import _runtime_build as rb  # noqa: E402
-from engine_package import engine_zip  # noqa: E402
+import runtime.build as rb  # noqa: E402
+from python_runtime import engine_zip  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 STOCK_LOCK = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())
