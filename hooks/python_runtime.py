@@ -1,7 +1,8 @@
 """Ship the troubleshooter's Python to the browser, prepared at build time: the engine (its modules, and its
 tree and codes as JSON) and Pyodide's standard library trimmed to what the engine imports, both compiled
 to `.pyc` by Pyodide itself, checked by answering every path of the tree inside them; then `config.js`,
-the one file the scripts read to find all this, and the thin scripts from troubleshooter/web/.
+the one file the scripts read to find all this and the site's languages (each one's root, from
+troubleshooter/langs.py), and the thin scripts from troubleshooter/web/.
 
 Why: a stock Pyodide spends most of its cold start compiling standard-library sources it mostly never
 uses, and fetches a lock file the troubleshooter never needs. How the runtime is made, cached and
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from _project import ASSETS, ROOT, WEB_SOURCES, copy_if_changed, pyodide_version, write_if_changed
 from runtime.build import prepare
+from troubleshooter.langs import LANGS, lang_root
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -54,7 +56,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     for kind, data in (("engine", runtime.engine), ("stdlib", runtime.stdlib)):
         names[kind] = f"{kind}-{hashlib.sha256(data).hexdigest()[:12]}.zip"
         write_if_changed(dest / names[kind], data)
-    settings = {"pyodide": f"../../pyodide/{pyodide_version()}/", **names, "lock": runtime.lock}
+    settings = {"pyodide": f"../../pyodide/{pyodide_version()}/", **names, "lock": runtime.lock,
+                "langs": {lang: lang_root(lang) for lang in LANGS}}  # the first is the default
     write_if_changed(dest / "config.js", b"// Written by hooks/python_runtime.py at build time.\nexport default "
                      + json.dumps(settings).encode() + b";\n")
     for src in [*WEB_SOURCES.glob("*.js"), *WEB_SOURCES.glob("*.css")]:

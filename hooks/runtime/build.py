@@ -33,6 +33,7 @@ from typing import Any
 
 from _project import PYODIDE_NPM, ROOT, site_tree
 from mkdocs.exceptions import PluginError
+from troubleshooter import LANGS
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "node.mjs"
@@ -42,7 +43,6 @@ CACHE = ROOT / ".cache" / "python-runtime"
 KEEP_CACHED = 4  # older entries are pruned
 WHOLE_PACKAGES = ("encodings",)
 NODE_TIMEOUT_S = 600
-LANGS = ("zh", "en")
 # A request the engine must reject politely: unknown names, bad values, markup (the tampered-link test).
 BAD_QUERY = "?balance=%3Cscript%3E&unknown=1&plan=valid&months_expired=-3"
 CODES_QUERY = "?onelink.stopReason=000020002000&aliyun.LockReason=Nope&ctcmp.queryCardMainStatus=x"
