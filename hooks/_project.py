@@ -41,6 +41,12 @@ def to_lang_root(page: Page) -> str:
     return "../" * src.count("/")
 
 
+def outer_build(config: MkDocsConfig) -> bool:
+    """False inside mkdocs-static-i18n's inner build of each other language; the outer build, which runs
+    last, sees every language's pages, so whatever covers the whole site runs there, once."""
+    return not getattr(config.plugins.get("i18n"), "building", False)
+
+
 def pyodide_version() -> str:
     return json.loads((PYODIDE_NPM / "package.json").read_text())["version"]
 

@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _project import write_if_changed
+from _project import outer_build, write_if_changed
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
@@ -109,9 +109,8 @@ def nginx_snippet(csp: str) -> str:
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
 def on_post_build(config: MkDocsConfig) -> None:
-    i18n = config.plugins.get("i18n")
-    if getattr(i18n, "building", False):
-        return  # an inner per-language build; the outer one sees every language's pages
+    if not outer_build(config):
+        return
     site = Path(config.site_dir)
     csp = policy(inline_hashes(site))
     write_if_changed(site / DEPLOY_DIR / "csp.txt", (csp + "\n").encode())

@@ -1,18 +1,16 @@
 """What integrators see, generated from the tree at build time so it can never drift from the engine:
 the facts and causes tables of the integration guide (markers `<!-- facts-table -->` and
-`<!-- causes-table -->`), and `messages.js`, the few words the embed shows before Python has loaded.
+`<!-- causes-table -->`).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _project import ASSETS, page_lang, site_tree, to_lang_root, write_if_changed
+from _project import page_lang, site_tree, to_lang_root
 from troubleshooter.facts import accepted
 from troubleshooter.render import value_label
-from troubleshooter.schema import LANGS, Tree
+from troubleshooter.schema import Tree
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -24,7 +22,6 @@ HEADINGS = {
     "en": (("Fact", "Values", "Meaning"), ("Cause", "Title", "Confirmed by stop_reason", "May need a resume after", "Article")),
 }
 YES_NO = {"zh": ("是", "—"), "en": ("yes", "—")}
-EMBED_MESSAGES = ("loading", "engine_failed")
 
 
 def facts_table(t: Tree, lang: str) -> str:
@@ -57,10 +54,3 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return (markdown.replace("<!-- facts-table -->", facts_table(t, lang))
             .replace("<!-- causes-table -->", causes_table(t, lang, to_lang_root(page))))
 
-
-def on_post_build(config: MkDocsConfig) -> None:
-    t = site_tree()
-    messages = {lang: {key: t.ui[key].get(lang) for key in EMBED_MESSAGES} for lang in LANGS}
-    js = "// Written by hooks/integration.py from troubleshooter/tree.toml.\nexport default " + \
-        json.dumps(messages, ensure_ascii=False) + ";\n"
-    write_if_changed(Path(config.site_dir) / ASSETS / "messages.js", js.encode())

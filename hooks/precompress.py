@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import brotli
-from _project import ROOT
+from _project import ROOT, outer_build
 from mkdocs.plugins import event_priority
 
 if TYPE_CHECKING:
@@ -97,9 +97,8 @@ def prune_cache() -> None:
 def on_post_build(config: MkDocsConfig) -> None:
     if _command == "serve":
         return
-    i18n = config.plugins.get("i18n")
-    if getattr(i18n, "building", False):
-        return  # an inner per-language build; the outer one runs this once, over every language
+    if not outer_build(config):
+        return
     for path in candidates(Path(config.site_dir)):
         precompress(path)
     if CACHE.is_dir():

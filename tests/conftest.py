@@ -22,6 +22,14 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = ROOT / "test-artifacts"
+LIVE = ".iot-ts[data-engine=pyodide]"  # the widget once the Python engine answers
+BOOT_MS = 60_000  # Pyodide's cold start, with room for a busy machine
+# An init script: each CSP violation in window.__violations as "directive blockedURI sourceFile line".
+VIOLATIONS = """
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      window.__violations.push([e.violatedDirective, e.blockedURI, e.sourceFile, e.lineNumber].join(" ")));
+"""
 
 
 def build_site(dest: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess[str]:
@@ -83,11 +91,31 @@ def page(browser: object) -> Iterator[object]:
     """A fresh page in its own context, collecting console errors and page errors."""
     context = browser.new_context()
     pg = context.new_page()
+    collect_errors(pg)
+    yield pg
+    context.close()
+
+
+def collect_errors(pg: object) -> None:
+    """Console errors and uncaught page errors into `pg.errors`: a test ends asserting it is empty."""
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
     pg.on("console", lambda m: m.type == "error" and pg.errors.append(f"console: {m.text}"))
-    yield pg
-    context.close()
+
+
+def search(page, query: str) -> list[str]:
+    """Type into Material's search box and return the result links.
+    Material reads the box on keyup (or when its index gets ready), not on `input`: so wait for the index,
+    fill, then press a key, or the query may never be searched."""
+    page.click("input.md-search__input")
+    page.wait_for_function("""() => {
+        const words = JSON.parse(document.getElementById("__config").textContent).translations;
+        return document.querySelector(".md-search-result__meta").textContent.trim() === words["search.result.placeholder"];
+    }""", timeout=15_000)
+    page.fill("input.md-search__input", query)
+    page.press("input.md-search__input", "End")
+    page.wait_for_selector(".md-search-result__item", timeout=15_000)
+    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
 
 
 def artifact(name: str) -> Path:

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, Server, artifact
+from conftest import BOOT_MS, LIVE, ROOT, Server, artifact
 
 pytestmark = pytest.mark.browser
-BOOT_MS = 60_000
-LIVE = ".iot-ts[data-engine=pyodide]"
 AXE = (ROOT / "node_modules/axe-core/axe.min.js").read_text("utf-8")
 
 PAGES = {  # page type -> path under the language root

@@ -15,9 +15,9 @@ import opencc
 import pytest
 
 from conftest import ROOT
+from troubleshooter import LANGS
 
 DOCS = ROOT / "docs"
-LANGS = ("zh", "en")
 SEED = ROOT / "tests" / "data" / "seed-article.txt"
 
 # Pages that are not articles for a card owner: generated integration docs and the troubleshooter's own

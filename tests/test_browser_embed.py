@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Server
+from conftest import BOOT_MS, LIVE, ROOT, VIOLATIONS, Server
 
 pytestmark = pytest.mark.browser
-BOOT_MS = 60_000
-LIVE = ".iot-ts[data-engine=pyodide]"
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +44,7 @@ window.__events = [];
 document.addEventListener("troubleshooter-result", (e) => window.__events.push({ causes: e.detail.causes, lang: e.detail.lang, facts: e.detail.facts }));
 window.__messages = [];
 addEventListener("message", (e) => window.__messages.push({ origin: e.origin, data: e.data }));
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
-"""
+""" + VIOLATIONS
 HOSTILE_CSS = "div { display: none !important } a, button { color: rgb(255, 0, 0) !important; font-size: 4px !important }"
 
 

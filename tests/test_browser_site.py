@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Server
+from conftest import Server, search
 
 pytestmark = pytest.mark.browser
 
@@ -18,19 +18,7 @@ pytestmark = pytest.mark.browser
 ])
 def test_search_finds_articles_by_their_terms(page, server: Server, start: str, query: str, expected: str) -> None:
     page.goto(server.url + start)
-    page.click("input.md-search__input")
-    box = page.locator("input.md-search__input")
-    for attempt in range(30):
-        # The index loads in a worker after the first keystroke, and Material drops a query equal to the
-        # last one it saw: type again, alternating a trailing space, until it answers.
-        box.fill("")
-        box.press_sequentially(query + " " * (attempt % 2))
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=2000)
-            break
-        except Exception:  # noqa: BLE001 - not ready yet
-            continue
-    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
+    hrefs = search(page, query)
     assert any(h.split("?")[0].split("#")[0] == server.url + expected for h in hrefs), hrefs
 
 

@@ -19,11 +19,9 @@ from hypothesis import strategies as st
 
 from troubleshooter.browser import handle
 
-from conftest import ROOT, Server
+from conftest import BOOT_MS, LIVE, ROOT, Server
 from test_tree_validation import CASES
 
-BOOT_MS = 60_000
-LIVE = ".iot-ts[data-engine=pyodide]"
 NASTY = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"'><svg onload=alert(1)>",
                          "javascript:alert(1)", "%3Cscript%3E", "&amp;&lt;", "\u202e\u0000\ufeff", "balance", "unknown",
                          "CN-XJ", "9" * 400, "{}", "[]", "🙂" * 20, "plan=valid&balance=arrears",

@@ -16,10 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
+from conftest import BOOT_MS, LIVE, ROOT, collect_errors, search
 
-BOOT_MS = 60_000
-LIVE = ".iot-ts[data-engine=pyodide]"
 PACKAGE = json.loads((ROOT / "package.json").read_text("utf-8"))
 TOP = f"{PACKAGE['name']}-{PACKAGE['version']}"
 
@@ -92,21 +90,6 @@ def test_language_switch_from_file(page, bundle: Path) -> None:
     assert page.errors == []
 
 
-def search(page, query: str) -> list[str]:
-    """Type into Material's search box and return the result links.
-    Material reads the box on keyup (or when its index gets ready), not on `input`: so wait for the index,
-    fill, then press a key, or the query may never be searched."""
-    page.click("input.md-search__input")
-    page.wait_for_function("""() => {
-        const words = JSON.parse(document.getElementById("__config").textContent).translations;
-        return document.querySelector(".md-search-result__meta").textContent.trim() === words["search.result.placeholder"];
-    }""", timeout=15_000)
-    page.fill("input.md-search__input", query)
-    page.press("input.md-search__input", "End")
-    page.wait_for_selector(".md-search-result__item", timeout=15_000)
-    return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
-
-
 def open_result(page, links: list[str], expected: str) -> None:
     """Click the first result whose address (query and anchor aside) ends with `expected`."""
     index = next(i for i, link in enumerate(links) if link.split("?")[0].split("#")[0].endswith(expected))
@@ -176,8 +159,7 @@ def offline_page(browser) -> Iterator[object]:
             route.continue_()
 
     context.route("**/*", guard)
-    pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
-    pg.on("console", lambda m: m.type == "error" and pg.errors.append(f"console: {m.text}"))
+    collect_errors(pg)
     yield pg
     context.close()
 

@@ -1,4 +1,4 @@
-"""The Python runtime the build prepares for the browser (hooks/python_runtime.py, _runtime_build.py):
+"""The Python runtime the build prepares for the browser (hooks/python_runtime.py, hooks/runtime/build.py):
 a trimmed, precompiled standard library and an inline lock that the worker really uses; the build check
 that names a missing module; a lock with the wrong ABI failing loudly; readable engine tracebacks.
 
@@ -16,10 +16,13 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Server
+from troubleshooter import LANGS, default_tree
+from troubleshooter.checks import summarize_paths
+from troubleshooter.facts import to_query
 
 sys.path.insert(0, str(ROOT / "hooks"))
-import _runtime_build as rb  # noqa: E402
-from engine_package import engine_zip  # noqa: E402
+import runtime.build as rb  # noqa: E402
+from python_runtime import engine_zip  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 STOCK_LOCK = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())
@@ -137,7 +140,13 @@ def test_the_module_list_is_computed_from_what_the_engine_imports(runtime: rb.Ru
     traced = set(manifest["traced"])
     # imported by the engine (render: html; facts: urllib.parse), not by Pyodide's start-up
     assert {"html/__init__.py", "urllib/parse.py", "json/__init__.py"} <= traced
-    assert manifest["requests"] > 2 * 1000, "every step of every path, in both languages"
+    reqs = rb.requests()
+    assert manifest["requests"] == len(reqs), "the trace answered every request"
+    asked = {(r["query"], r["lang"]) for r in map(json.loads, filter(lambda x: x.startswith("{"), reqs))
+             if r.get("locked") == {}}
+    tree = default_tree()
+    for facts in summarize_paths(tree).samples.values():  # every state a person can reach, in every language
+        assert {(to_query(tree, facts), lang) for lang in LANGS} <= asked, facts
     assert set(runtime.modules) == traced | {m for m in runtime.modules if m.startswith("encodings/")}
 
 

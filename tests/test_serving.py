@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 
-from conftest import ROOT, Server
+from conftest import BOOT_MS, LIVE, ROOT, VIOLATIONS, Server, collect_errors
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import csp as csp_hook  # noqa: E402
@@ -33,15 +33,8 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 
 NGINX = Path("/usr/sbin/nginx")
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
-BOOT_MS = 60_000
-LIVE = ".iot-ts[data-engine=pyodide]"
 YEAR = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
-VIOLATIONS = """
-    window.__violations = [];
-    document.addEventListener("securitypolicyviolation", (e) =>
-      window.__violations.push([e.violatedDirective, e.blockedURI, e.sourceFile, e.lineNumber].join(" ")));
-"""
 
 # What Debian's /etc/nginx/nginx.conf gives deploy/nginx.conf, with every path inside the test's folder.
 MAIN_CONF = """\
@@ -253,8 +246,7 @@ def csp_page(browser) -> Iterator[object]:
     context.add_init_script(VIOLATIONS)
     pg = context.new_page()
     pg.errors, pg.responses = [], {}
-    pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
-    pg.on("console", lambda m: m.type == "error" and pg.errors.append(f"console: {m.text}"))
+    collect_errors(pg)
     pg.on("response", lambda r: pg.responses.__setitem__(urlsplit(r.url).path, r))
     pg.violations = lambda: pg.evaluate("window.__violations")
     yield pg
@@ -286,8 +278,7 @@ def test_through_nginx_no_page_logs_a_csp_violation(csp_page, nginx: Nginx, path
         page.wait_for_selector(LIVE, timeout=BOOT_MS)
     else:
         page.click("input.md-search__input")  # starts Material's search worker
-        page.wait_for_selector(".md-search-result__meta:not(:empty)")
-        page.wait_for_timeout(300)
+        page.wait_for_selector(".md-search-result__meta:not(:empty)")  # the worker has loaded and answered
     assert page.evaluate("typeof __md_get") == "function", "Material's inline scripts ran"
     assert page.violations() == []
     assert [e for e in page.errors if "404" not in e or path != "no-such-page.html"] == []

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from troubleshooter import default_tree
+from troubleshooter import LANGS, default_tree
 
 from conftest import ROOT
 
 DOCS = ROOT / "docs"
-LANGS = ("zh", "en")
 
 
 def articles(lang: str) -> list[Path]:

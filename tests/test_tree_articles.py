@@ -8,7 +8,7 @@ import re
 import pytest
 
 from troubleshooter import default_tree
-from troubleshooter.schema import LANGS
+from troubleshooter import LANGS
 
 from conftest import ROOT
 

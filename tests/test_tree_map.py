@@ -20,10 +20,9 @@ from _tree_review import paths_html, stats_html, version_line  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from tree_map import layout, map_html, map_svg, review_html  # noqa: E402
 
-from troubleshooter import load_tree  # noqa: E402
+from troubleshooter import LANGS, load_tree  # noqa: E402
 from troubleshooter.checks import paths, summarize_paths  # noqa: E402
 
-LANGS = ("zh", "en")
 TREE = load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)
 
 

@@ -18,12 +18,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import Server
+from conftest import BOOT_MS, LIVE, Server
 from test_browser_embed import RECORDER, component_page, frame_page, help_site, portal  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
-BOOT_MS = 60_000
-LIVE = ".iot-ts[data-engine=pyodide]"
 # Generous for a busy 2-core machine, yet far below the production 30 s boot and 10 s step limits.
 TIMEOUTS = "window.__iotTsTestTimeouts = { boot: 40000, step: 4000 };"
 PREFILLED = {"symptom": "no_service", "stop_reason": "unknown"}  # the next question is "account"

@@ -55,7 +55,7 @@ def handle(request_json: str) -> str:
     if not isinstance(request, Mapping):
         request = {}
     tree, profile_dropped, profile = _tree(request)
-    lang = request.get("lang") if request.get("lang") in LANGS else "zh"
+    lang = request.get("lang") if request.get("lang") in LANGS else LANGS[0]
     query = request.get("query") if isinstance(request.get("query"), str) else ""
     asked = read_query(tree, query)
     facts, dropped = asked.facts, asked.dropped

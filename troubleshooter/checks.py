@@ -15,7 +15,7 @@ from functools import lru_cache
 from statistics import mean
 
 from . import engine
-from .schema import RESULT, STOP_REASON, UNKNOWN, Question, Tree, Value
+from .schema import LANGS, RESULT, STOP_REASON, UNKNOWN, Question, Tree, Value
 
 MAX_PATHS = 100_000
 MAX_QUESTIONS = 6  # on a path with no "not sure" answer: the promise to a stressed person
@@ -318,7 +318,7 @@ def check_articles(tree: Tree, exists: Callable[[str, str], bool]) -> list[str]:
     nodes = [(f"cause {c.id}", c.article) for c in tree.causes]
     nodes += [(f"question {q.id}", q.article) for q in tree.questions.values() if q.article]
     return [f"{tree.source}: {node}: links to article {a}, which does not exist in {lang} (expected docs/{lang}/{a}.md)"
-            for node, a in nodes for lang in ("zh", "en") if not exists(lang, a)]
+            for node, a in nodes for lang in LANGS if not exists(lang, a)]
 
 
 def validate(tree: Tree, article_exists: Callable[[str, str], bool] | None = None) -> list[str]:

@@ -19,6 +19,7 @@ from .codes import CODES_TOML, load_codes
 from .decoding import explain, explain_text
 from .engine import QuestionStep, ResultStep, choose, result, several, step
 from .facts import FactError, read_strict
+from .langs import article_path
 from .profiles import check_profiles, profile_ids
 from .render import render_text, ui, value_label
 from .schema import LANGS, Text, Tree, TreeError, Value
@@ -29,11 +30,6 @@ MAX_INPUT = 1_000_000  # characters of --facts: far more than every fact at once
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"troubleshooter: {message} (see --help)\n")
-
-
-def article_path(lang: str, article: str) -> str:
-    """An article's path relative to the built site's root, as the site links it."""
-    return ("" if lang == "zh" else f"{lang}/") + article + ".html"
 
 
 def diagnosis_json(tree: Tree, facts: dict[str, Value], lang: str,

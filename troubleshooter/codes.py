@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .parsing import Parser, Text, TreeError, plain_keys, shown
+from .parsing import LANGS, Parser, Text, TreeError, plain_keys, shown
 from .schema import UNKNOWN, Tree, Value
 
 HERE = Path(__file__).parent
@@ -255,7 +255,7 @@ def _flags(codes: Codes, field: Field, value: str) -> tuple[CodeValue, ...]:
             parts.append(known)
             continue
         other = () if any(listed) else field.other_facts  # the listed reason is enough: see codes.toml
-        short = Text(*(codes.label("other_position", lang, n=i) for lang in ("zh", "en")))
+        short = Text(*(codes.label("other_position", lang, n=i) for lang in LANGS))
         parts.append(CodeValue(str(i), short.zh, codes.labels["other_meaning"], other, short))
     return tuple(parts)
 
@@ -291,7 +291,7 @@ def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decod
 
 def evidence(sources: Sources) -> dict[tuple[str, str | int], Text]:
     """For each fact value a code set, the provenance line in both languages (several codes: joined)."""
-    return {k: Text(*("; ".join(dict.fromkeys(d.evidence(part, lang) for d, part in found)) for lang in ("zh", "en")))
+    return {k: Text(*("; ".join(dict.fromkeys(d.evidence(part, lang) for d, part in found)) for lang in LANGS))
             for k, found in sources.items()}
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from .codes import CodeError, Codes, Decoded, decode
 from .engine import Finding, diagnose
 from .facts import FactError, as_text, codes_for, read_strict
+from .langs import article_path
 from .render import ui, value_label
 from .schema import Tree, Value
 
@@ -20,7 +21,7 @@ def _cause(tree: Tree, f: Finding, lang: str, evidence: dict[tuple[str, str | in
            for v in (value if isinstance(value, tuple) else (value,)) if (fid, v) in evidence]
     return {"id": f.cause.id, "title": f.cause.title.get(lang), "confidence": f.confidence,
             "first_step": {"who": step.who, "text": step.text.get(lang), "wait": step.wait.get(lang) if step.wait else None},
-            "article": ("" if lang == "zh" else f"{lang}/") + f.cause.article + ".html", "why": why}
+            "article": article_path(lang, f.cause.article), "why": why}
 
 
 def explain(tree: Tree, key: str, raw: object, lang: str) -> dict[str, Any]:

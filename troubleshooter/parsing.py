@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-LANGS = ("zh", "en")
+from .langs import LANGS
 
 
 class TreeError(ValueError):

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .parsing import Parser, Text, TreeError, plain_keys
+from .parsing import LANGS, Parser, Text, TreeError, plain_keys
 
-LANGS = ("zh", "en")
 UNKNOWN = "unknown"
 RESULT = "result"
 WHO = ("owner", "seller", "carrier")

@@ -15,12 +15,13 @@
 // re-render, so listeners live only while connected (an AbortController per connection), and an answer
 // requested before a change of attributes or a removal is never painted nor reported.
 import { Engines, Widget, profileFrom } from "./client.js";
+import config from "./config.js";
 
-const LANGS = ["zh", "en"];
+const LANGS = Object.keys(config.langs); // each language's root from the site's (troubleshooter/langs.py)
 const PROFILE_ATTRS = ["profile", "seller-name", "restricted-regions"];
 const engines = new Engines(); // one Python worker, however many widgets a page has
 
-// The component's own words. The site's (messages.js, from tree.toml) promise "the simple version
+// The component's own words. The site's (data-msg-* on its pages, from tree.toml) promise "the simple version
 // below", which only the site's pages have: in a portal there is nothing below, and a retry button.
 const WORDS = {
   zh: { loading: "正在加载排查工具…", failed: "排查工具没能加载。请检查网络后重试。", retry: "重试" },
@@ -111,7 +112,7 @@ class IotTroubleshooter extends HTMLElement {
     this.root.lang = lang; // screen readers pick the right voice even on a page in another language
     Object.assign(this.widget, {
       lang, locked: parseFacts(this.getAttribute("facts")), ...profileFrom((name) => this.getAttribute(name)),
-      articleBase: new URL(lang === "zh" ? "../../" : `../../${lang}/`, import.meta.url).href,
+      articleBase: new URL(`../../${config.langs[lang]}`, import.meta.url).href,
     });
     if (this.root.dataset.engine !== "pyodide") this.say(WORDS[lang].loading);
     const key = this.attrKey;

@@ -5,11 +5,11 @@
 // the engine imports and precompiled to .pyc (`config.stdlib`, instead of Pyodide's 2.5 MB of sources
 // that it would compile on every visit), the engine precompiled too, and a minimal lock inline
 // (`config.lock`, so no pyodide-lock.json request). Every file named here has a versioned or hashed name.
+// The start itself is loader.js, which the build runs under Node to check what it ships.
 import config from "./config.js";
+import { bootPyodide, loadEngine } from "./loader.js";
 
 const here = import.meta.url;
-const pyodideBase = new URL(config.pyodide, here).href;
-const ENGINE_DIR = "/engine"; // hooks/runtime_node.mjs loads the engine the same way to check the build
 
 function fetchBytes(name) {
   return fetch(new URL(name, here)).then((r) => {
@@ -21,16 +21,8 @@ function fetchBytes(name) {
 async function boot() {
   const engine = fetchBytes(config.engine); // downloads while Pyodide starts
   engine.catch(() => {}); // reported when awaited below, not as an unhandled rejection
-  const { loadPyodide } = await import(pyodideBase + "pyodide.mjs");
-  const pyodide = await loadPyodide({
-    indexURL: pyodideBase,
-    stdLibURL: new URL(config.stdlib, here).href,
-    lockFileContents: config.lock,
-    packageBaseUrl: pyodideBase,
-  });
-  pyodide.unpackArchive(await engine, "zip", { extractDir: ENGINE_DIR });
-  pyodide.pyimport("sys").path.insert(0, ENGINE_DIR);
-  return pyodide.pyimport("troubleshooter.browser").handle;
+  const pyodide = await bootPyodide(new URL(config.pyodide, here).href, config.lock, new URL(config.stdlib, here).href);
+  return loadEngine(pyodide, await engine);
 }
 
 const ready = boot();

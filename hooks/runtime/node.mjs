@@ -1,11 +1,12 @@
-// Pyodide under Node at site build, driven by hooks/_runtime_build.py (never by hand). Offline: it loads
-// Pyodide from node_modules only and fetches nothing.
+// Pyodide under Node at site build, driven by hooks/runtime/build.py (never by hand). Offline: it loads
+// Pyodide from node_modules only and fetches nothing. It starts Pyodide and the engine with the browser
+// worker's own module (troubleshooter/web/loader.js), so what it checks is what visitors run.
 //
-//   node hooks/runtime_node.mjs JOB.json RESULT.json
+//   node hooks/runtime/node.mjs JOB.json RESULT.json
 //
-// mode "prepare": boot the stock Pyodide, load the engine exactly as the browser worker does, answer every
-//   request, and record which standard-library modules that imported; then compile those modules and the
-//   engine to .pyc inside this same Pyodide (hooks/runtime_inside.py).
+// mode "prepare": boot the stock Pyodide, load the engine, answer every request, and record which
+//   standard-library modules that imported; then compile those modules and the engine to .pyc inside
+//   this same Pyodide (hooks/runtime/inside.py).
 // mode "check": boot Pyodide on the trimmed, precompiled standard library with the minimal inline lock,
 //   load the precompiled engine, answer every request again, and report the first failure.
 // Failures of the Python side are reported in RESULT.json (the build turns them into one readable
@@ -13,18 +14,10 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-
-const ENGINE_DIR = "/engine"; // where troubleshooter/web/worker.js unpacks the engine too
+import { bootPyodide, ENGINE_DIR, loadEngine } from "../../troubleshooter/web/loader.js";
 
 function digest(text) {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
-}
-
-/** Unpack the engine and import its bridge: the same calls as worker.js. */
-function installEngine(pyodide, engineBytes) {
-  pyodide.unpackArchive(engineBytes, "zip", { extractDir: ENGINE_DIR });
-  pyodide.pyimport("sys").path.insert(0, ENGINE_DIR);
-  return pyodide.pyimport("troubleshooter.browser").handle;
 }
 
 /** Every request through `handle`, as the worker calls it; a short hash of each response. */
@@ -63,13 +56,13 @@ sorted({m.__file__[len(_prefix):] for m in list(sys.modules.values())
 // What Python printed while booting: a start-up that fails names the missing module only there.
 const printed = [];
 
-async function boot(job, stdLibURL, env = {}) {
-  const { loadPyodide } = await import(path.join(job.pyodide, "pyodide.mjs"));
-  const options = { indexURL: job.pyodide, lockFileContents: job.lock, packageBaseUrl: job.pyodide, env };
-  if (stdLibURL) options.stdLibURL = stdLibURL;
-  options.stdout = (line) => printed.push(line);
-  options.stderr = (line) => printed.push(line);
-  return loadPyodide(options);
+function boot(job, stdLib, env = {}) {
+  const print = (line) => printed.push(line);
+  return bootPyodide(job.pyodide, job.lock, stdLib, { env, stdout: print, stderr: print });
+}
+
+function readEngine(job) {
+  return new Uint8Array(fs.readFileSync(job.engine));
 }
 
 function failure(stage, err, extra = {}) {
@@ -83,7 +76,7 @@ async function prepare(job) {
   // a smaller stdlib zip. The browser's own Pyodide runs with the default.
   const pyodide = await boot(job, null, { PYTHONNODEBUGRANGES: "1" });
   const bootMs = performance.now() - t0;
-  const handle = installEngine(pyodide, new Uint8Array(fs.readFileSync(job.engine)));
+  const handle = loadEngine(pyodide, readEngine(job));
   const answered = answerAll(handle, job.requests);
   if (answered.failed) return failure("trace", answered.failed.err, { request: answered.failed.request });
   const errorText = engineErrorText(handle);
@@ -97,17 +90,14 @@ async function prepare(job) {
 
   pyodide.FS.mkdirTree("/build");
   pyodide.FS.writeFile("/build/runtime_inside.py", fs.readFileSync(job.inside));
-  pyodide.FS.writeFile("/build/engine-src.zip", new Uint8Array(fs.readFileSync(job.engine)));
+  pyodide.FS.writeFile("/build/engine-src.zip", readEngine(job));
   sys.path.insert(0, "/build");
   const inside = pyodide.pyimport("runtime_inside");
   inside.compile_stdlib(entries, stdlibPath, "/build/stdlib.zip");
   inside.compile_engine("/build/engine-src.zip", "/build/engine.zip", ENGINE_DIR);
   fs.writeFileSync(path.join(job.out, "stdlib.zip"), pyodide.FS.readFile("/build/stdlib.zip"));
   fs.writeFileSync(path.join(job.out, "engine.zip"), pyodide.FS.readFile("/build/engine.zip"));
-  return {
-    ok: true, traced, entries, hashes: answered.hashes, errorText, bootMs,
-    abi: pyodide._api.abiVersion, stdlibPath,
-  };
+  return { ok: true, traced, entries, hashes: answered.hashes, errorText, bootMs, stdlibPath };
 }
 
 async function check(job) {
@@ -121,7 +111,7 @@ async function check(job) {
   const bootMs = performance.now() - t0;
   let handle;
   try {
-    handle = installEngine(pyodide, new Uint8Array(fs.readFileSync(job.engine)));
+    handle = loadEngine(pyodide, readEngine(job));
   } catch (err) {
     return failure("import", err);
   }
@@ -132,7 +122,7 @@ async function check(job) {
 
 const [jobPath, resultPath] = process.argv.slice(2);
 if (!jobPath || !resultPath) {
-  console.error("usage: node hooks/runtime_node.mjs JOB.json RESULT.json (run by the site build)");
+  console.error("usage: node hooks/runtime/node.mjs JOB.json RESULT.json (run by the site build)");
   process.exit(2);
 }
 const job = JSON.parse(fs.readFileSync(jobPath, "utf8"));

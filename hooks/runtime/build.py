@@ -1,7 +1,8 @@
-"""Prepare the browser's Python runtime at build time (a leading underscore: a helper, not a hook).
+"""Prepare the browser's Python runtime at build time (for hooks/python_runtime.py, the one hook).
 
 A stock Pyodide spends most of its start-up compiling standard-library sources, and fetches a 119 KB
-lock file the troubleshooter never uses. So, with Pyodide itself under Node (hooks/runtime_node.mjs):
+lock file the troubleshooter never uses. So, with Pyodide itself under Node (runtime/node.mjs, which
+starts it with the worker's own troubleshooter/web/loader.js):
 
 1. trace: boot the stock Pyodide, load the engine as the worker does, answer every request the tree
    allows (every path, every step, both languages, plus bad input), and note the standard-library
@@ -32,15 +33,16 @@ from typing import Any
 
 from _project import PYODIDE_NPM, ROOT, site_tree
 from mkdocs.exceptions import PluginError
+from troubleshooter import LANGS
 
-HOOKS = Path(__file__).resolve().parent
-DRIVER = HOOKS / "runtime_node.mjs"
-INSIDE = HOOKS / "runtime_inside.py"
+HERE = Path(__file__).resolve().parent
+DRIVER = HERE / "node.mjs"
+INSIDE = HERE / "inside.py"
+LOADER = ROOT / "troubleshooter" / "web" / "loader.js"  # the browser's start-up, which node.mjs runs too
 CACHE = ROOT / ".cache" / "python-runtime"
 KEEP_CACHED = 4  # older entries are pruned
 WHOLE_PACKAGES = ("encodings",)
 NODE_TIMEOUT_S = 600
-LANGS = ("zh", "en")
 # A request the engine must reject politely: unknown names, bad values, markup (the tampered-link test).
 BAD_QUERY = "?balance=%3Cscript%3E&unknown=1&plan=valid&months_expired=-3"
 CODES_QUERY = "?onelink.stopReason=000020002000&aliyun.LockReason=Nope&ctcmp.queryCardMainStatus=x"
@@ -55,11 +57,6 @@ class Runtime:
     lock: dict[str, Any]
     modules: tuple[str, ...]  # the stdlib zip's entries, as source paths (`json/__init__.py`)
     key: str
-
-
-def stdlib_name(runtime: Runtime) -> str:
-    """The trimmed stdlib's file name in the site: its content hash, so it may be cached forever."""
-    return f"stdlib-{hashlib.sha256(runtime.stdlib).hexdigest()[:12]}.zip"
 
 
 def pyodide_lock_info() -> dict[str, Any]:
@@ -126,7 +123,7 @@ def cache_key(engine_source: bytes) -> str:
         # size+mtime for the big files keeps the key cheap; the version is in package.json's contents
         h.update(f"{name}:{stat and (stat.st_size, stat.st_mtime_ns)}\n".encode())
     h.update((PYODIDE_NPM / "package.json").read_bytes())
-    for path in (DRIVER, INSIDE, Path(__file__)):
+    for path in (DRIVER, INSIDE, LOADER, Path(__file__)):
         h.update(_file_digest(path).encode())
     h.update(hashlib.sha256(engine_source).digest())
     h.update(json.dumps(WHOLE_PACKAGES).encode())
@@ -178,7 +175,7 @@ def explain(result: dict[str, Any], where: str) -> str:
                 "Pyodide's full python_stdlib.zip; the build left it out.) The module list comes from what "
                 "the engine imported while the build answered every tree path under Node, so this import "
                 "happens only on input the build did not try: import the module at the top of the engine "
-                "module that needs it, or add that input to requests() in hooks/_runtime_build.py, then "
+                "module that needs it, or add that input to requests() in hooks/runtime/build.py, then "
                 "build again.")
     if "ABI version" in message:
         return (f"{where}: Pyodide refused the inline lock{context}: {message.strip()}\nThe lock's "
@@ -205,7 +202,7 @@ def check(stdlib: Path, engine: Path, lock: dict[str, Any], reqs: list[str],
     if not readable(result.get("errorText", "")):
         raise PluginError(f"{where}: an error in the engine's own code no longer shows its source lines:\n"
                           f"{result.get('errorText', '')}\nThe engine zip must keep its .py files beside "
-                          "__pycache__ (hooks/runtime_inside.py, compile_engine)")
+                          "__pycache__ (hooks/runtime/inside.py, compile_engine)")
     return result
 
 
@@ -247,9 +244,6 @@ def _build(engine_source: bytes, key: str, entry: Path) -> None:
                            "wholePackages": list(WHOLE_PACKAGES)})
         if not traced.get("ok"):
             raise PluginError(explain(traced, "python_runtime trace (stock Pyodide under Node)"))
-        if traced["abi"] != lock["info"]["abi_version"]:
-            raise PluginError(explain({"message": f"Lock file ABI version doesn't match Pyodide ABI version: "
-                                                  f"{lock['info']['abi_version']} vs {traced['abi']}"}, "python_runtime"))
         checked = check(work / "stdlib.zip", work / "engine.zip", lock, reqs, traced["hashes"])
         (work / "engine-src.zip").unlink()
         manifest = {"key": key, "lock": lock, "entries": traced["entries"], "traced": traced["traced"],

@@ -1,4 +1,4 @@
-"""Run INSIDE Pyodide under Node by hooks/runtime_node.mjs at site build, never by the host Python.
+"""Run INSIDE Pyodide under Node by hooks/runtime/node.mjs at site build, never by the host Python.
 
 It compiles the trimmed standard library and the engine to `.pyc`. This has to happen inside the very
 Pyodide the browser will run: a `.pyc` starts with the interpreter's magic number and holds its bytecode,
