@@ -123,7 +123,7 @@ def test_unknown_language_exits_2_with_one_line() -> None:
 
 def test_check_reports_a_broken_tree(tmp_path: Path) -> None:
     path = copy_tree_file(tmp_path)
-    path.write_text(path.read_text("utf-8").replace('next = "months_expired" }', 'next = "gone" }'), "utf-8")
+    path.write_text(path.read_text("utf-8").replace('next = "months_expired"\n', 'next = "gone"\n'), "utf-8")
     out = run("--tree", str(path), "check")
     assert out.returncode == 2 and "question account: option 1 leads to gone" in out.stderr
     good = run("check")

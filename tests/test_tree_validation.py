@@ -29,14 +29,10 @@ def problems(path: Path) -> list[str]:
 
 
 CASES = [
-    ('next = "months_expired" }', 'next = "nowhere" }', "question account: option 1 leads to nowhere, which does not exist"),
-    ('{ value = "arrears", label = { zh = "欠费了（余额是负数或有账单没付）", en = "It is in arrears (negative balance or an unpaid bill)" }, next = "result" },',
-     '{ value = "arrears", label = { zh = "欠费了（余额是负数或有账单没付）", en = "It is in arrears (negative balance or an unpaid bill)" } },',
-     "question account option 2: leads nowhere"),
-    ('text = { zh = "卡的账户和套餐现在是什么情况？", en = "What do the card\'s account and plan show?" }',
-     'text = { zh = "卡的账户和套餐现在是什么情况？" }', "question account.text: missing the en translation"),
-    ('title = { zh = "欠费停机", en = "Stopped for arrears" }', 'title = { en = "Stopped for arrears" }',
-     "cause arrears.title: missing the zh translation"),
+    ('next = "months_expired"\n', 'next = "nowhere"\n', "question account: option 1 leads to nowhere, which does not exist"),
+    ('value = "arrears"\nnext = "result"\n', 'value = "arrears"\n', "question account option 2: leads nowhere"),
+    ('text.en = "What do the card\'s account and plan show?"\n', '', "question account.text: missing the en translation"),
+    ('title.zh = "欠费停机"\n', '', "cause arrears.title: missing the zh translation"),
     ('not_sure = "other"\nthen = "other"', 'not_sure = "symptom"\nthen = "other"', "question symptom: is part of a cycle"),
     ('[[questions]]\nid = "months_expired"', '[[questions]]\nid = "orphan"\nfact = "moved"\nnot_sure = "result"\n'
      'text = { zh = "甲", en = "A" }\nhint = { zh = "甲", en = "A" }\noptions = [' + ", ".join(
@@ -45,7 +41,7 @@ CASES = [
     ('fact = "balance"\n', 'fact = "balanse"\n', "question account: asks for unknown fact balanse"),
     ('when = [{ stop_reason = "arrears" }, { balance = "arrears" }]', 'when = [{ stop_reason = "arrears" }, { balance = "overdue" }]',
      "cause arrears.when: balance = overdue is not a value"),
-    ('{ value = "arrears", label = { zh = "欠费了', '{ value = "late", label = { zh = "欠费了',
+    ('value = "arrears"\nnext = "result"\nlabel.zh = "欠费了', 'value = "late"\nnext = "result"\nlabel.zh = "欠费了',
      "question account option 2: has value late, which fact balance does not accept"),
     ('start = "symptom"', 'start = "first"', "settings.start: names question first, which does not exist"),
     # an editor's typos and type slips: each one line naming the node, never an exception
@@ -54,13 +50,13 @@ CASES = [
     ('[facts.months_expired]\nkind = "number"\nmin = 0', '[facts.months_expired]\nkind = "number"\nmin = "x"',
      "fact months_expired: a number fact needs whole numbers min <= max"),
     ('[facts.plan]\nkind = "choice"\n', '[facts.plan]\nkind = "choice"\ncolour = "red"\n', "fact plan: unknown key colour"),
-    ('{ value = 0, upto = 2, label', '{ value = 0, upto = 3, label',
+    ('value = 0\nupto = 2\n', 'value = 0\nupto = 3\n',
      "question months_expired: option 1 covers months_expired 0..3, which cause expired_cancelled splits at 3..120"),
     ('values = ["valid", "expired", "unknown"]', 'values = ["valid", ["expired"], "unknown"]', "fact plan.values: expected a list of strings"),
     ('when = [{ symptom = "calls_sms_only" }]', 'when = [{ symptom = [["calls_sms_only"]] }]',
      "cause calls_restricted.when: symptom = list is not a value of that fact"),
-    ('feedback_yes = { zh = "恢复了", en = "Yes, it works again" }\n', '', "ui.feedback_yes: is missing"),
-    ('confidence = "possible" }]\ntitle = { zh = "长期没用', 'confidence = "sure" }]\ntitle = { zh = "长期没用',
+    ('feedback_yes.zh = "恢复了"\nfeedback_yes.en = "Yes, it works again"\n', '', "ui.feedback_yes: is missing"),
+    ('confidence = "possible" }]\ntitle.zh = "长期没用', 'confidence = "sure" }]\ntitle.zh = "长期没用',
      "cause idle_cancelled.when: confidence must be likely or possible"),
     ('not_sure = "stop_reason"\n', '', "question symptom: has no not_sure"),
 ]
@@ -76,14 +72,14 @@ def test_a_cause_without_steps_is_reported(tmp_path: Path) -> None:
     path = copy_tree_file(tmp_path)
     text = path.read_text("utf-8")
     start = text.index('id = "maintenance"\naccount = true\nwhen')
-    steps_at = text.index("steps = [", start)
-    end = text.index("]\n\n", steps_at) + 2
+    steps_at = text.index("[[causes.steps]]", start)
+    end = text.index("[[causes]]", steps_at)
     path.write_text(text[:steps_at] + text[end:], "utf-8")
     assert any("cause maintenance: has no fix steps" in p for p in problems(path))
 
 
 def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
-    path = broken(tmp_path, 'title = { zh = "欠费停机", en = "Stopped for arrears" }', 'title = { zh = "欠费停机" }')
+    path = broken(tmp_path, 'title.en = "Stopped for arrears"\n', '')
     text = path.read_text("utf-8").replace('fact = "balance"\n', 'fact = "balanse"\n', 1)
     path.write_text(text, "utf-8")
     found = problems(path)
@@ -106,8 +102,7 @@ def test_missing_articles_are_reported_per_language(tmp_path: Path) -> None:
 
 def test_an_answer_whose_result_depends_on_earlier_answers_is_refused(tmp_path: Path) -> None:
     # "a phone" going on to the next question instead of ending lets later answers change what it shows
-    path = broken(tmp_path, '{ value = "phone", label = { zh = "卡插到手机里用过", en = "The card was used in a mobile phone" }, next = "result" }',
-                  '{ value = "phone", label = { zh = "卡插到手机里用过", en = "The card was used in a mobile phone" }, next = "other" }')
+    path = broken(tmp_path, 'value = "phone"\nnext = "result"\n', 'value = "phone"\nnext = "other"\n')
     assert any("depending on earlier answers" in p or "no path of answers concludes" in p for p in problems(path))
 
 
