@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, Server
+from test_browser_embed import help_site  # noqa: F401 (the shared fixture: the site with CORS)
 from troubleshooter import default_tree
 from troubleshooter.browser import handle
 
@@ -43,14 +44,6 @@ window.__messages = [];
 addEventListener("message", (e) => window.__messages.push({ origin: e.origin, data: e.data,
   from: [...document.querySelectorAll("iframe")].findIndex((f) => f.contentWindow === e.source) }));
 """
-
-
-@pytest.fixture(scope="module")
-def help_site(site: Path) -> Iterator[Server]:
-    """The help site as integrators are told to serve it: with CORS on its files."""
-    s = Server(site, headers={"Access-Control-Allow-Origin": "*"})
-    yield s
-    s.close()
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .checks import check_graph, validate
+from .parsing import read_table
 from .engine import Finding, QuestionStep, ResultStep, Step, diagnose, next_question, step, walk
 from .facts import FactError, parse_facts, parse_query
 from .schema import LANGS, Tree, TreeError, parse_tree
@@ -34,17 +35,7 @@ def load_tree(path: str | Path, check: bool = True) -> Tree:
     Raises TreeError whose lines each name the file and the node; a file that cannot be read or decoded
     is one such line too, so callers have one kind of error to report.
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-        data = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
-    except OSError as err:
-        raise TreeError([f"{path}: cannot be read ({err.strerror or err})"]) from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise TreeError([f"{path}: is not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {err}"]) from None
-    if not isinstance(data, dict):
-        raise TreeError([f"{path}: expected a table at the top level"])
-    tree = parse_tree(data, str(path))
+    tree = parse_tree(read_table(path), str(path))
     if check:
         problems = validate(tree)
         if problems:

@@ -11,15 +11,13 @@ does not know.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .parsing import LANGS, Parser, Text, TreeError, plain_keys, shown
+from .parsing import LANGS, Parser, Text, TreeError, plain_keys, read_table, shown
 from .schema import UNKNOWN, Tree, Value
 
 HERE = Path(__file__).parent
@@ -190,17 +188,7 @@ def parse_codes(data: Mapping[str, Any], source: str, tree: Tree) -> Codes:
 
 def load_codes(path: str | Path, tree: Tree) -> Codes:
     """Read and parse a codes file (.toml or .json); any problem is a TreeError line naming the file."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-        data = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
-    except OSError as err:
-        raise TreeError([f"{path}: cannot be read ({err.strerror or err})"]) from None
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise TreeError([f"{path}: is not valid {path.suffix.lstrip('.').upper()}: {err}"]) from None
-    if not isinstance(data, dict):
-        raise TreeError([f"{path}: expected a table at the top level"])
-    return parse_codes(data, str(path), tree)
+    return parse_codes(read_table(path), str(path), tree)
 
 
 @lru_cache(maxsize=1)

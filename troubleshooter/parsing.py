@@ -6,8 +6,11 @@ every mistake in the file at once.
 
 from __future__ import annotations
 
+import json
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .langs import LANGS
@@ -91,3 +94,19 @@ def plain_keys(p: Parser, raw: Mapping[str, Any], where: str, allowed: Iterable[
     for key in raw:
         if key not in allowed:
             p.problem(where, f"unknown key {shown(key)}; expected one of {', '.join(allowed)}")
+
+
+def read_table(path: str | Path) -> dict[str, Any]:
+    """A data file's top-level table (.toml, or .json as the browser's copy has it). Any problem is one
+    TreeError line naming the file, so callers have one kind of error to report."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw) if path.suffix == ".json" else tomllib.loads(raw.decode("utf-8"))
+    except OSError as err:
+        raise TreeError([f"{path}: cannot be read ({err.strerror or err})"]) from None
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise TreeError([f"{path}: is not valid {path.suffix.lstrip('.').upper() or 'TOML'}: {err}"]) from None
+    if not isinstance(data, dict):
+        raise TreeError([f"{path}: expected a table at the top level"])
+    return data
