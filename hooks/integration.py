@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from _project import page_lang, site_tree, to_lang_root
+from _project import ROOT, page_lang, site_tree, to_lang_root
+from mkdocs.exceptions import PluginError
+from troubleshooter.parsing import read_table
 from troubleshooter.facts import accepted
 from troubleshooter.render import value_label
 from troubleshooter.schema import Tree
@@ -47,10 +49,24 @@ def causes_table(t: Tree, lang: str, to_root: str) -> str:
     return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|---|---|", *rows])
 
 
+def contract_changes(lang: str) -> str:
+    """The public contract's history, from the hand-kept troubleshooter/contract.toml, newest first."""
+    data = read_table(ROOT / "troubleshooter" / "contract.toml")
+    changes = data.get("changes")
+    if not isinstance(changes, list) or not all(isinstance(c, dict) and {"version", "date", "zh", "en"} <= set(c)
+                                                 for c in changes):
+        raise PluginError("troubleshooter/contract.toml: expected [[changes]] entries with version, date, zh and en")
+    return "\n".join(f"- **{c['version']}** ({c['date']}): {c[lang]}" for c in changes)
+
+
+MARKERS = ("<!-- facts-table -->", "<!-- causes-table -->", "<!-- contract-changes -->")
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    if "<!-- facts-table -->" not in markdown and "<!-- causes-table -->" not in markdown:
+    if not any(m in markdown for m in MARKERS):
         return None
     t, lang = site_tree(), page_lang(page, config)
     return (markdown.replace("<!-- facts-table -->", facts_table(t, lang))
-            .replace("<!-- causes-table -->", causes_table(t, lang, to_lang_root(page))))
+            .replace("<!-- causes-table -->", causes_table(t, lang, to_lang_root(page)))
+            .replace("<!-- contract-changes -->", contract_changes(lang)))
 

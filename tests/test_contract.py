@@ -63,3 +63,16 @@ def test_old_portal_payloads_are_accepted_as_locked_facts(payload: dict) -> None
     out = json.loads(handle(json.dumps({"query": "", "lang": "en", "locked": payload})))
     assert out["dropped"] == [] and out["facts"] == payload
     assert out["kind"] in ("question", "result") and "ts-notice" not in out["html"]
+
+
+def test_the_guide_lists_the_contracts_history_from_its_file(site) -> None:
+    """The changelog is generated from troubleshooter/contract.toml into both languages of the guide."""
+    import tomllib
+
+    from conftest import ROOT
+    changes = tomllib.loads((ROOT / "troubleshooter/contract.toml").read_text("utf-8"))["changes"]
+    for lang, prefix in (("zh", ""), ("en", "en/")):
+        html = (site / prefix / "integrate/embedding.html").read_text("utf-8")
+        assert "contract-changes" not in html, "the marker was replaced"
+        for change in changes:
+            assert change[lang][:30] in html, (lang, change["version"])
