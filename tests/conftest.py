@@ -4,9 +4,7 @@ installs it, and a skipped browser test would hide a broken troubleshooter."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -16,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
+from bundle import build_site  # noqa: E402  (the one site build, as `make bundle` runs it)
 from launcher import SiteHandler, make_server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -32,18 +31,11 @@ VIOLATIONS = """
 """
 
 
-def build_site(dest: Path, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(dest)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built with --strict, once for the whole run."""
+    """The site built with --strict, once for the whole run (the offline bundle's test packs this one too)."""
     dest = tmp_path_factory.mktemp("site") / "site"
-    result = build_site(dest)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
+    build_site(dest)  # a failed build raises SystemExit with mkdocs' output
     return dest
 
 

@@ -23,9 +23,10 @@ TOP = f"{PACKAGE['name']}-{PACKAGE['version']}"
 
 
 @pytest.fixture(scope="module")
-def bundle_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def bundle_zip(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`make bundle` packing the run's site (built once, by bundle.build_site, in conftest)."""
     dist = tmp_path_factory.mktemp("dist")
-    result = subprocess.run([sys.executable, str(ROOT / "deploy" / "bundle.py"), "--dist", str(dist)],
+    result = subprocess.run([sys.executable, str(ROOT / "deploy" / "bundle.py"), "--dist", str(dist), "--site", str(site)],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, f"deploy/bundle.py failed:\n{result.stdout}\n{result.stderr}"
     assert [p.name for p in dist.iterdir()] == [f"{TOP}.zip"], "exactly one zip, named <name>-<version>.zip"
