@@ -14,7 +14,6 @@ import json
 import re
 import tomllib
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -122,9 +121,3 @@ def check_profiles() -> list[str]:
         except TreeError as err:
             problems += err.problems
     return problems
-
-
-@lru_cache(maxsize=32)
-def profile_data_json(pid: str) -> str:
-    """A shipped profile's data, cached as JSON text so each call gets a fresh copy."""
-    return json.dumps(read_profile(pid)[0], ensure_ascii=False)
