@@ -3,8 +3,10 @@
 #   make test    set up on first run (Chromium and nginx from Debian when missing), then run every test
 # Everything else here is a step those two depend on.
 
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; done)
+# The build needs Python 3.12+ (pyodide-build makes the engine's wheel); the engine itself runs on 3.11+.
+# pyenv's shims answer for versions that are installed but not selected, so its own folders are tried too.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
@@ -23,8 +25,8 @@ setup: $(VENV)/.installed node_modules/.installed
 setup-test: setup $(VENV)/.installed-test
 
 $(VENV)/.installed: requirements.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (none found on PATH)"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed to build the site (pyodide-build needs it); none was found on PATH or in ~/.pyenv/versions: install one (Debian 13: apt-get install python3) and run again"; exit 1; }
+	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
@@ -51,6 +53,11 @@ system-packages:
 	fi
 
 # The offline bundle (README.md, "Offline bundle"): dist/<name>-<version>.zip with the site and its launcher.
-.PHONY: bundle
+.PHONY: bundle wheel
 bundle: setup
 	$(PY) deploy/bundle.py
+
+# The engine's wheel, the very file the site ships to browsers, for carriers' backends: dist/iot_troubleshooter-*.whl.
+wheel: setup
+	$(VENV)/bin/mkdocs build --quiet
+	mkdir -p dist && cp site/assets/troubleshooter/engine-*/*.whl dist/

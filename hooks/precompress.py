@@ -25,7 +25,7 @@ from mkdocs.plugins import event_priority
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
-COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".zip"}
+COMPRESSIBLE = {".html", ".css", ".js", ".mjs", ".json", ".wasm", ".svg", ".xml", ".txt", ".map", ".zip", ".whl"}
 MIN_SIZE = 1024  # below this, the headers outweigh the saving
 MAX_RATIO = 0.9  # keep a copy only if it saves at least 10% (an already-deflated zip does not)
 SKIP_DIRS = {"_deploy"}  # server configuration written by hooks/csp.py, never served

@@ -54,7 +54,7 @@ def test_the_zip_holds_the_site_the_launcher_and_a_readme(bundle_zip: Path, bund
     for page in ("index.html", "en/index.html", "troubleshooter.html", "en/troubleshooter.html"):
         assert (site / page).is_file(), page
     assert list(site.glob("pyodide/*/pyodide.asm.wasm")), "Pyodide's runtime is inside"
-    assert list(site.glob("assets/troubleshooter/engine-*.zip")), "the engine is inside"
+    assert list(site.glob("assets/troubleshooter/engine-*/*.whl")), "the engine's wheel is inside"
     assert (site / "search" / "search_index.js").is_file(), "the offline search index is inside"
     assert not [n for n in names if n.endswith((".gz", ".br")) or "/_deploy/" in n], "server-only files left out"
     assert (bundle / "launcher.py").stat().st_mode & 0o111, "the launcher is executable once unzipped"

@@ -1,14 +1,18 @@
 """The Python runtime the build prepares for the browser (hooks/python_runtime.py, hooks/runtime/build.py):
-a trimmed, precompiled standard library and an inline lock that the worker really uses; the build check
-that names a missing module; a lock with the wrong ABI failing loudly; readable engine tracebacks.
+a trimmed, precompiled standard library, the engine's wheel registered by pyodide-build in an inline lock
+that the worker really uses (by name, hash-checked), the same wheel installed by pip on CPython; the build
+check that names a missing module; a lock with the wrong ABI failing loudly; readable engine tracebacks.
 
 The Node-level tests run Pyodide under Node like the build (a few seconds each); they reuse the build's
 cache in .cache/python-runtime, or prepare it once."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -22,7 +26,7 @@ from troubleshooter.facts import to_query
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import runtime.build as rb  # noqa: E402
-from python_runtime import engine_zip  # noqa: E402
+import runtime.wheel as rw  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 
 STOCK_LOCK = json.loads((ROOT / "node_modules/pyodide/pyodide-lock.json").read_text())
@@ -37,15 +41,17 @@ def site_config(site: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def runtime() -> rb.Runtime:
-    return rb.prepare(engine_zip())
+    return rb.prepare()
 
 
 @pytest.fixture()
 def runtime_files(runtime: rb.Runtime, tmp_path: Path) -> tuple[Path, Path]:
-    stdlib, engine = tmp_path / "stdlib.zip", tmp_path / "engine.zip"
+    """The trimmed stdlib zip, and the folder holding the engine's wheel (the worker's `packageBaseUrl`)."""
+    stdlib, packages = tmp_path / "stdlib.zip", tmp_path / "packages"
     stdlib.write_bytes(runtime.stdlib)
-    engine.write_bytes(runtime.engine)
-    return stdlib, engine
+    packages.mkdir()
+    (packages / runtime.wheel_name).write_bytes(runtime.wheel)
+    return stdlib, packages
 
 
 def test_the_site_ships_a_trimmed_precompiled_stdlib_and_an_inline_lock(site: Path) -> None:
@@ -62,16 +68,52 @@ def test_the_site_ships_a_trimmed_precompiled_stdlib_and_an_inline_lock(site: Pa
     magics = {h[:4] for h in headers}
     assert len(magics) == 1, "one interpreter's magic number"
     assert {int.from_bytes(h[4:8], "little") for h in headers} == {1}, "hash-based, unchecked (never stats a source)"
-    assert settings["lock"] == {"info": STOCK_LOCK["info"], "packages": {}}, "ABI read from the shipped lock"
+    assert settings["lock"]["info"] == STOCK_LOCK["info"], "ABI read from the shipped lock"
+    assert list(settings["lock"]["packages"]) == [settings["engine"]], "only the engine's wheel is listed"
 
 
-def test_the_engine_ships_precompiled_beside_its_sources(site: Path) -> None:
-    engine = zipfile.ZipFile(site / "assets/troubleshooter" / site_config(site)["engine"])
-    names = set(engine.namelist())
-    for module in ("engine", "browser", "render", "schema"):
-        assert f"troubleshooter/{module}.py" in names, "sources kept: readable tracebacks"
+def shipped_wheel(site: Path) -> tuple[dict, Path]:
+    settings = site_config(site)
+    entry = settings["lock"]["packages"][settings["engine"]]
+    return entry, site / "assets/troubleshooter" / settings["packages"] / entry["file_name"]
+
+
+def test_the_engine_ships_as_a_wheel_registered_in_the_lock_with_its_hash(site: Path) -> None:
+    entry, wheel = shipped_wheel(site)
+    assert entry["name"] == "iot-troubleshooter" and entry["imports"] == ["troubleshooter"]
+    assert entry["version"] == rw.distribution()["version"] and wheel.name == rw.distribution()["file"]
+    assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest(), "Pyodide checks this hash"
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for module in ("engine", "browser", "render", "schema", "cli"):
+        assert f"troubleshooter/{module}.py" in names, "sources kept: readable tracebacks, and pip installs them"
         assert any(n.startswith(f"troubleshooter/__pycache__/{module}.cpython-3") and n.endswith(".pyc") for n in names)
-    assert "troubleshooter/tree.json" in names
+    assert {"troubleshooter/tree.json", "troubleshooter/tree.toml", "troubleshooter/codes.json"} <= names
+    assert not any(n.startswith("troubleshooter/web/") for n in names), "the page's scripts are not Python"
+    record = zipfile.ZipFile(wheel).read("iot_troubleshooter-2.0.0.dist-info/RECORD".replace("2.0.0", entry["version"])).decode()
+    listed = {line.split(",")[0] for line in record.splitlines()}
+    assert listed == names, "RECORD lists every file, the added .pyc too"
+
+
+@pytest.mark.parametrize("python", ["python3.11", "venv"])
+def test_carriers_pip_install_the_same_wheel_and_run_the_cli(site: Path, tmp_path: Path, python: str) -> None:
+    """The wheel the browser loads is the one a carrier's backend installs: on the oldest CPython the engine
+    supports (3.11, Debian 12's own) and on the build's, offline, with its console script."""
+    interpreter = shutil.which(python) if python != "venv" else sys.executable
+    assert interpreter, f"{python} is not on PATH: Debian's python3.11 is part of these machines"
+    _, wheel = shipped_wheel(site)
+    env_dir = tmp_path / "env"
+    subprocess.run([interpreter, "-m", "venv", str(env_dir)], check=True, timeout=120)
+    pip = subprocess.run([str(env_dir / "bin/python"), "-m", "pip", "install", "--no-index", "--no-deps",
+                          "--disable-pip-version-check", "-q", str(wheel)], capture_output=True, text=True, timeout=300)
+    assert pip.returncode == 0, pip.stderr
+    run = subprocess.run([str(env_dir / "bin/iot-troubleshooter"), "diagnose", "--lang", "en", "--facts",
+                          '{"balance": "arrears"}'], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)
+    assert result["causes"][0]["id"] == "arrears", result
+    check = subprocess.run([str(env_dir / "bin/python"), "-m", "troubleshooter", "check"],
+                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert check.returncode == 0 and "paths" in check.stdout, check.stdout + check.stderr
 
 
 @pytest.mark.browser
@@ -100,9 +142,23 @@ def test_a_lock_with_the_wrong_abi_fails_loudly_in_the_browser(page, server: Ser
     assert any("ABI version" in e for e in page.errors), page.errors
 
 
+@pytest.mark.browser
+def test_a_wheel_that_differs_from_its_lock_entry_is_refused(page, server: Server, site: Path) -> None:
+    """Loaded by name from the lock, the wheel is checked against the lock's sha256 (the browser's
+    subresource integrity): a copy changed on the way (a stale cache, a proxy) never runs; the page keeps
+    the static steps and says so."""
+    _, wheel = shipped_wheel(site)
+    changed = wheel.read_bytes() + b"\0"  # still a readable zip, but not the registered file
+    page.route("**/*.whl", lambda route: route.fulfill(body=changed, content_type="application/octet-stream"))
+    page.goto(server.url + "en/troubleshooter.html")
+    page.wait_for_selector(".ts-status:has-text('could not load')", timeout=30_000)
+    assert page.get_attribute(".iot-ts", "data-engine") == "static"
+    assert any("iot-troubleshooter did not load" in e for e in page.errors), page.errors
+
+
 def test_a_lock_with_the_wrong_abi_fails_the_build_check(runtime: rb.Runtime, runtime_files: tuple[Path, Path]) -> None:
     stdlib, engine = runtime_files
-    wrong = {"info": {**runtime.lock["info"], "abi_version": "1999_0"}, "packages": {}}
+    wrong = {**runtime.lock, "info": {**runtime.lock["info"], "abi_version": "1999_0"}}
     with pytest.raises(PluginError) as caught:
         rb.check(stdlib, engine, wrong, FEW_REQUESTS)
     message = str(caught.value)
@@ -156,14 +212,15 @@ def test_a_prepared_runtime_is_reused_without_running_node(runtime: rb.Runtime, 
 
     monkeypatch.setattr(rb, "run_node", no_node)
     monkeypatch.setattr(rb, "_memo", {})
-    again = rb.prepare(engine_zip())
-    assert again.stdlib == runtime.stdlib and again.engine == runtime.engine and again.key == runtime.key
+    again = rb.prepare()
+    assert again.stdlib == runtime.stdlib and again.wheel == runtime.wheel and again.key == runtime.key
 
 
-def test_a_changed_engine_gets_a_new_cache_key() -> None:
-    source = engine_zip()
-    assert rb.cache_key(source) == rb.cache_key(source)
-    assert rb.cache_key(source + b"\0") != rb.cache_key(source)
+def test_a_changed_engine_gets_a_new_cache_key(monkeypatch) -> None:
+    key = rb.cache_key()
+    assert rb.cache_key() == key
+    monkeypatch.setattr(rb, "source_digest", lambda: "another engine")
+    assert rb.cache_key() != key
 
 
 def test_the_explanation_of_a_missing_module_is_translated() -> None:

@@ -201,12 +201,15 @@ def test_the_embed_page_may_be_framed_by_portals(nginx: Nginx, site: Path) -> No
     ("assets/troubleshooter/config.js", "application/javascript", SHORT),
     ("pyodide/{version}/pyodide.mjs", "text/javascript", YEAR),
     ("pyodide/{version}/pyodide.asm.mjs", "text/javascript", YEAR),
-    ("assets/troubleshooter/{engine}", "application/zip", YEAR),
+    ("assets/troubleshooter/{stdlib}", "application/zip", YEAR),
+    ("assets/troubleshooter/{engine}", "application/octet-stream", YEAR),
 ])
 def test_the_troubleshooter_files_are_shared_with_portals(nginx: Nginx, site: Path, path: str, content_type: str, cache: str) -> None:
     version = wasm_path(site).split("/")[1]
-    [engine] = site.glob("assets/troubleshooter/engine-*.zip")
-    status, headers, _ = fetch(nginx.url + path.format(version=version, engine=engine.name))
+    [stdlib] = site.glob("assets/troubleshooter/stdlib-*.zip")
+    [engine] = site.glob("assets/troubleshooter/engine-*/*.whl")  # the wheel, in a folder named by its hash
+    status, headers, _ = fetch(nginx.url + path.format(version=version, stdlib=stdlib.name,
+                                                      engine=engine.relative_to(engine.parent.parent).as_posix()))
     assert status == 200
     assert headers["content-type"].split(";")[0] == content_type
     assert headers["access-control-allow-origin"] == "*"
@@ -215,8 +218,9 @@ def test_the_troubleshooter_files_are_shared_with_portals(nginx: Nginx, site: Pa
 
 
 def test_every_hashed_troubleshooter_file_is_cached_for_a_year(nginx: Nginx, site: Path) -> None:
-    hashed = [p for p in site.glob("assets/troubleshooter/*") if re.search(r"-[0-9a-f]{8,}\.[a-z]+$", p.name)]
-    assert hashed, "the engine zip at least carries its hash"
+    hashed = [p for p in site.glob("assets/troubleshooter/**/*")
+              if p.is_file() and re.search(r"-[0-9a-f]{8,}(\.[a-z]+$|/)", p.relative_to(site).as_posix())]
+    assert {p.suffix for p in hashed} >= {".zip", ".whl"}, "the stdlib zip and the engine's wheel carry their hash"
     for path in hashed:
         _, headers, _ = fetch(nginx.url + path.relative_to(site).as_posix())
         assert headers["cache-control"] == YEAR, path.name

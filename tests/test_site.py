@@ -146,8 +146,9 @@ def test_pyodide_and_the_engine_are_self_hosted(site: Path) -> None:
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
         assert (runtime / name).is_file()
     assert not (runtime / "python_stdlib.zip").exists(), "the stock library is replaced by the trimmed one"
-    for name in ("engine", "stdlib"):
-        assert (site / "assets/troubleshooter" / settings[name]).is_file()
+    assert (site / "assets/troubleshooter" / settings["stdlib"]).is_file()
+    [wheel] = settings["lock"]["packages"].values()
+    assert (site / "assets/troubleshooter" / settings["packages"] / wheel["file_name"]).is_file()
 
 
 def test_search_segments_chinese_words(site: Path) -> None:

@@ -4,14 +4,16 @@ A stock Pyodide spends most of its start-up compiling standard-library sources, 
 lock file the troubleshooter never uses. So, with Pyodide itself under Node (runtime/node.mjs, which
 starts it with the worker's own troubleshooter/web/loader.js):
 
-1. trace: boot the stock Pyodide, load the engine as the worker does, answer every request the tree
-   allows (every path, every step, both languages, plus bad input), and note the standard-library
-   modules that got imported; the list is computed here on every input change, never kept by hand;
+1. trace: boot the stock Pyodide, install the engine's wheel (runtime/wheel.py) by name as the worker
+   does, answer every request the tree allows (every path, every step, both languages, plus bad input),
+   and note the standard-library modules that got imported; the list is computed here on every input
+   change, never kept by hand;
 2. compile those modules (plus the `encodings` package whole: codecs are looked up by name at run time)
-   to sourceless unchecked-hash `.pyc`, and the engine to `.pyc` beside its sources, inside that same
-   Pyodide (its magic number; the host's Python may be any version);
-3. check: boot Pyodide on the result with the minimal inline lock, answer every request again, and
-   fail the build unless each answer is byte-identical to the stock run's.
+   to sourceless unchecked-hash `.pyc`, and add the engine's `.pyc` to its wheel beside the sources,
+   inside that same Pyodide (its magic number; the host's Python may be any version);
+3. check: boot Pyodide on the result with the shipped inline lock (only the finished wheel, registered
+   by `pyodide lockfile add-wheels`), answer every request again, and fail the build unless each answer
+   is byte-identical to the stock run's.
 
 The result is cached in .cache/python-runtime/<key>, keyed by everything it depends on (Pyodide's
 files, the engine and tree, this code), so rebuilds and `mkdocs serve` reuse it; a Pyodide upgrade or a
@@ -33,11 +35,13 @@ from typing import Any
 
 from _project import PYODIDE_NPM, ROOT, site_tree
 from mkdocs.exceptions import PluginError
+from runtime.wheel import build_wheel, distribution, lock_with, source_digest
 from troubleshooter import LANGS
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "node.mjs"
 INSIDE = HERE / "inside.py"
+WHEEL_CODE = HERE / "wheel.py"
 LOADER = ROOT / "troubleshooter" / "web" / "loader.js"  # the browser's start-up, which node.mjs runs too
 CACHE = ROOT / ".cache" / "python-runtime"
 KEEP_CACHED = 4  # older entries are pruned
@@ -50,10 +54,12 @@ CODES_QUERY = "?onelink.stopReason=000020002000&aliyun.LockReason=Nope&ctcmp.que
 
 @dataclass(frozen=True)
 class Runtime:
-    """What the site ships: the trimmed stdlib zip, the precompiled engine zip, and the inline lock."""
+    """What the site ships: the trimmed stdlib zip, the engine's wheel (with its `.pyc`), and the inline lock
+    that lists that wheel (its `file_name` is relative to the wheel's folder)."""
 
     stdlib: bytes
-    engine: bytes
+    wheel: bytes
+    wheel_name: str
     lock: dict[str, Any]
     modules: tuple[str, ...]  # the stdlib zip's entries, as source paths (`json/__init__.py`)
     key: str
@@ -68,9 +74,10 @@ def pyodide_lock_info() -> dict[str, Any]:
 
 
 def minimal_lock() -> dict[str, Any]:
-    """A lock with no packages and the shipped lock's ABI: the worker passes it inline, so the browser
-    fetches no pyodide-lock.json. Pyodide refuses a lock whose `abi_version` differs from its own, so it is
-    read from the lock that came with this very Pyodide, never written by hand."""
+    """A lock with no packages and the shipped lock's ABI, to which the engine's wheel is added: the worker
+    passes it inline, so the browser fetches no pyodide-lock.json. Pyodide refuses a lock whose
+    `abi_version` differs from its own, so it is read from the lock that came with this very Pyodide,
+    never written by hand."""
     return {"info": pyodide_lock_info(), "packages": {}}
 
 
@@ -114,8 +121,9 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def cache_key(engine_source: bytes) -> str:
-    """Everything the runtime depends on: Pyodide's own files, the engine and tree, and this code."""
+def cache_key() -> str:
+    """Everything the runtime depends on: Pyodide's own files, the engine, tree and pyproject.toml, and
+    this code."""
     h = hashlib.sha256(b"python-runtime/1\n")
     for name in ("package.json", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
         path = PYODIDE_NPM / name
@@ -123,9 +131,9 @@ def cache_key(engine_source: bytes) -> str:
         # size+mtime for the big files keeps the key cheap; the version is in package.json's contents
         h.update(f"{name}:{stat and (stat.st_size, stat.st_mtime_ns)}\n".encode())
     h.update((PYODIDE_NPM / "package.json").read_bytes())
-    for path in (DRIVER, INSIDE, LOADER, Path(__file__)):
+    for path in (DRIVER, INSIDE, LOADER, Path(__file__), WHEEL_CODE):
         h.update(_file_digest(path).encode())
-    h.update(hashlib.sha256(engine_source).digest())
+    h.update(source_digest().encode())
     h.update(json.dumps(WHOLE_PACKAGES).encode())
     return h.hexdigest()[:20]
 
@@ -184,14 +192,14 @@ def explain(result: dict[str, Any], where: str) -> str:
     return f"{where}: Python failed{context}:\n{message.strip()}"
 
 
-def check(stdlib: Path, engine: Path, lock: dict[str, Any], reqs: list[str],
+def check(stdlib: Path, packages: Path, lock: dict[str, Any], reqs: list[str],
           expected: list[str] | None = None) -> dict[str, Any]:
-    """Boot Pyodide on this stdlib zip and lock, load this engine zip as the worker does, answer every
-    request. Raises PluginError naming the failure; with `expected` (the stock run's answers), also
-    unless each answer is the same."""
+    """Boot Pyodide on this stdlib zip and lock, install the engine's wheel from the folder `packages` as
+    the worker does, answer every request. Raises PluginError naming the failure; with `expected` (the
+    stock run's answers), also unless each answer is the same."""
     where = "python_runtime check (trimmed, precompiled Pyodide under Node)"
     result = run_node({"mode": "check", "pyodide": str(PYODIDE_NPM) + "/", "stdlib": str(stdlib),
-                       "engine": str(engine), "lock": lock, "requests": reqs})
+                       "engine": distribution()["name"], "packages": f"{packages}/", "lock": lock, "requests": reqs})
     if not result.get("ok"):
         raise PluginError(explain(result, where))
     if expected is not None and result["hashes"] != expected:
@@ -201,7 +209,7 @@ def check(stdlib: Path, engine: Path, lock: dict[str, Any], reqs: list[str],
                           "and build again; if it persists, report it with this request")
     if not readable(result.get("errorText", "")):
         raise PluginError(f"{where}: an error in the engine's own code no longer shows its source lines:\n"
-                          f"{result.get('errorText', '')}\nThe engine zip must keep its .py files beside "
+                          f"{result.get('errorText', '')}\nThe engine's wheel must keep its .py files beside "
                           "__pycache__ (hooks/runtime/inside.py, compile_engine)")
     return result
 
@@ -217,37 +225,39 @@ def readable(error_text: str) -> bool:
 _memo: dict[str, Runtime] = {}
 
 
-def prepare(engine_source: bytes) -> Runtime:
-    """The runtime for this engine zip: from memory, from .cache/, or built and checked under Node."""
-    key = cache_key(engine_source)
+def prepare() -> Runtime:
+    """The runtime for the engine as it is now: from memory, from .cache/, or built and checked under Node."""
+    key = cache_key()
     if key in _memo:
         return _memo[key]
     entry = CACHE / key
     if not (entry / "manifest.json").is_file():
-        _build(engine_source, key, entry)
+        _build(key, entry)
     os.utime(entry)  # most recently used: kept by _prune
     manifest = json.loads((entry / "manifest.json").read_text())
-    runtime = Runtime(stdlib=(entry / "stdlib.zip").read_bytes(), engine=(entry / "engine.zip").read_bytes(),
+    wheel = entry / "packages" / manifest["wheel"]
+    runtime = Runtime(stdlib=(entry / "stdlib.zip").read_bytes(), wheel=wheel.read_bytes(), wheel_name=wheel.name,
                       lock=manifest["lock"], modules=tuple(manifest["entries"]), key=key)
     _memo[key] = runtime
     return runtime
 
 
-def _build(engine_source: bytes, key: str, entry: Path) -> None:
+def _build(key: str, entry: Path) -> None:
     CACHE.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=CACHE))
     try:
-        (work / "engine-src.zip").write_bytes(engine_source)
-        lock, reqs = minimal_lock(), requests()
-        traced = run_node({"mode": "prepare", "pyodide": str(PYODIDE_NPM) + "/", "engine": str(work / "engine-src.zip"),
-                           "inside": str(INSIDE), "out": str(work), "lock": lock, "requests": reqs,
-                           "wholePackages": list(WHOLE_PACKAGES)})
+        plain = build_wheel(work / "plain")
+        reqs = requests()
+        traced = run_node({"mode": "prepare", "pyodide": str(PYODIDE_NPM) + "/", "engine": distribution()["name"],
+                           "wheel": str(plain), "packages": f"{plain.parent}/", "lock": lock_with(plain, minimal_lock()),
+                           "inside": str(INSIDE), "out": str(work), "requests": reqs, "wholePackages": list(WHOLE_PACKAGES)})
         if not traced.get("ok"):
             raise PluginError(explain(traced, "python_runtime trace (stock Pyodide under Node)"))
-        checked = check(work / "stdlib.zip", work / "engine.zip", lock, reqs, traced["hashes"])
-        (work / "engine-src.zip").unlink()
-        manifest = {"key": key, "lock": lock, "entries": traced["entries"], "traced": traced["traced"],
-                    "requests": len(reqs), "stock_boot_ms": round(traced["bootMs"]),
+        lock = lock_with(work / "packages" / plain.name, minimal_lock())
+        checked = check(work / "stdlib.zip", work / "packages", lock, reqs, traced["hashes"])
+        shutil.rmtree(plain.parent)
+        manifest = {"key": key, "lock": lock, "wheel": plain.name, "entries": traced["entries"],
+                    "traced": traced["traced"], "requests": len(reqs), "stock_boot_ms": round(traced["bootMs"]),
                     "trimmed_boot_ms": round(checked["bootMs"])}
         (work / "manifest.json").write_text(json.dumps(manifest, indent=1))
         try:

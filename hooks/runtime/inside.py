@@ -9,6 +9,8 @@ hashed file names in the site, and browser caches that stay valid across builds.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.util
 import py_compile
 import zipfile
@@ -28,11 +30,12 @@ def _compile(source: bytes, display_path: str, scratch: Path, optimize: int) -> 
     return out.read_bytes()
 
 
-def _write_zip(path: str, files: dict[str, bytes]) -> None:
-    """A zip with its directories listed (zipimport looks namespace packages up by directory entry)."""
-    dirs = {str(p) + "/" for name in files for p in PurePosixPath(name).parents if str(p) != "."}
+def _write_zip(path: str, files: dict[str, bytes], dirs: bool = True) -> None:
+    """A zip of `files`, with their directories listed when `dirs` (zipimport finds namespace packages by
+    their directory entries; a wheel has none)."""
+    names = {str(p) + "/" for name in files for p in PurePosixPath(name).parents if str(p) != "."} if dirs else set()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:  # stored: brotli/gzip on the wire do better
-        for name in sorted(dirs | files.keys()):
+        for name in sorted(names | files.keys()):
             info = zipfile.ZipInfo(name, FIXED_DATE)
             info.external_attr = (0o40755 << 16 | 0x10) if name.endswith("/") else 0o100644 << 16
             zf.writestr(info, b"" if name.endswith("/") else files[name])
@@ -54,21 +57,29 @@ def compile_stdlib(entries: list[str], stdlib_zip: str, out_zip: str, scratch: s
     return len(files)
 
 
-def compile_engine(engine_zip: str, out_zip: str, extract_dir: str) -> int:
-    """The engine zip plus `__pycache__/<module>.cpython-3XY.pyc` beside each source. The sources stay,
-    so the engine's own tracebacks show their lines in the browser console; the unchecked-hash `.pyc`
-    means the import never compiles or even reads them. No -O here: the engine keeps its asserts and
-    docstrings, and so behaves exactly as it does on the command line and in the tests."""
-    files: dict[str, bytes] = {}
-    with zipfile.ZipFile(engine_zip) as zf:
-        for name in zf.namelist():
-            if name.endswith("/"):
-                continue
-            data = zf.read(name)
-            files[name] = data
-            if name.endswith(".py"):
-                runtime_path = f"{extract_dir}/{name}"
-                cached = importlib.util.cache_from_source(runtime_path)  # Pyodide's own cache tag
-                files[cached[len(extract_dir) + 1:]] = _compile(data, runtime_path, Path("/tmp/engine-build"), optimize=0)
-    _write_zip(out_zip, files)
+def _record_line(name: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}"
+
+
+def compile_engine(wheel: str, out_wheel: str, site_packages: str) -> int:
+    """The engine's wheel plus `__pycache__/<module>.cpython-3XY.pyc` beside each source, listed in its
+    RECORD. The sources stay, so the engine's own tracebacks show their lines in the browser console; the
+    unchecked-hash `.pyc` (named for where Pyodide installs the wheel, `site_packages`) means the import
+    never compiles or even reads them. A carrier's CPython of another version ignores them (another tag).
+    No -O here: the engine keeps its asserts and docstrings, and so behaves exactly as it does on the
+    command line and in the tests."""
+    with zipfile.ZipFile(wheel) as zf:
+        files = {name: zf.read(name) for name in zf.namelist() if not name.endswith("/")}
+    [record] = [name for name in files if name.endswith(".dist-info/RECORD")]
+    added = []
+    for name in sorted(files):
+        if name.endswith(".py"):
+            runtime_path = f"{site_packages}/{name}"
+            cached = importlib.util.cache_from_source(runtime_path)[len(site_packages) + 1:]  # Pyodide's own cache tag
+            files[cached] = _compile(files[name], runtime_path, Path("/tmp/engine-build"), optimize=0)
+            added.append(_record_line(cached, files[cached]))
+    listed = [line for line in files[record].decode().splitlines() if not line.startswith(record + ",")]
+    files[record] = "\n".join([*listed, *added, record + ",,", ""]).encode()  # RECORD lists itself last, unhashed
+    _write_zip(out_wheel, files, dirs=False)
     return len(files)

@@ -4,17 +4,17 @@
 //
 //   node hooks/runtime/node.mjs JOB.json RESULT.json
 //
-// mode "prepare": boot the stock Pyodide, load the engine, answer every request, and record which
-//   standard-library modules that imported; then compile those modules and the engine to .pyc inside
-//   this same Pyodide (hooks/runtime/inside.py).
-// mode "check": boot Pyodide on the trimmed, precompiled standard library with the minimal inline lock,
-//   load the precompiled engine, answer every request again, and report the first failure.
+// mode "prepare": boot the stock Pyodide, install the engine's plain wheel by name, answer every request,
+//   and record which standard-library modules that imported; then compile those modules, and add the
+//   engine's .pyc to its wheel, inside this same Pyodide (hooks/runtime/inside.py).
+// mode "check": boot Pyodide on the trimmed, precompiled standard library with the shipped inline lock,
+//   install the shipped wheel by name, answer every request again, and report the first failure.
 // Failures of the Python side are reported in RESULT.json (the build turns them into one readable
 // message); only a broken driver exits non-zero.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { bootPyodide, ENGINE_DIR, loadEngine } from "../../troubleshooter/web/loader.js";
+import { bootPyodide, loadEngine } from "../../troubleshooter/web/loader.js";
 
 function digest(text) {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
@@ -58,11 +58,7 @@ const printed = [];
 
 function boot(job, stdLib, env = {}) {
   const print = (line) => printed.push(line);
-  return bootPyodide(job.pyodide, job.lock, stdLib, { env, stdout: print, stderr: print });
-}
-
-function readEngine(job) {
-  return new Uint8Array(fs.readFileSync(job.engine));
+  return bootPyodide(job.pyodide, job.lock, job.packages, stdLib, { env, stdout: print, stderr: print });
 }
 
 function failure(stage, err, extra = {}) {
@@ -76,7 +72,7 @@ async function prepare(job) {
   // a smaller stdlib zip. The browser's own Pyodide runs with the default.
   const pyodide = await boot(job, null, { PYTHONNODEBUGRANGES: "1" });
   const bootMs = performance.now() - t0;
-  const handle = loadEngine(pyodide, readEngine(job));
+  const handle = await loadEngine(pyodide, job.engine);
   const answered = answerAll(handle, job.requests);
   if (answered.failed) return failure("trace", answered.failed.err, { request: answered.failed.request });
   const errorText = engineErrorText(handle);
@@ -90,13 +86,17 @@ async function prepare(job) {
 
   pyodide.FS.mkdirTree("/build");
   pyodide.FS.writeFile("/build/runtime_inside.py", fs.readFileSync(job.inside));
-  pyodide.FS.writeFile("/build/engine-src.zip", readEngine(job));
+  const wheel = path.basename(job.wheel);
+  pyodide.FS.writeFile(`/build/${wheel}`, new Uint8Array(fs.readFileSync(job.wheel)));
   sys.path.insert(0, "/build");
   const inside = pyodide.pyimport("runtime_inside");
   inside.compile_stdlib(entries, stdlibPath, "/build/stdlib.zip");
-  inside.compile_engine("/build/engine-src.zip", "/build/engine.zip", ENGINE_DIR);
+  // where Pyodide installed the wheel, so the .pyc name the paths its tracebacks will show
+  const sitePackages = pyodide.runPython("import troubleshooter, pathlib; str(pathlib.Path(troubleshooter.__file__).parents[1])");
+  fs.mkdirSync(path.join(job.out, "packages"), { recursive: true });
+  inside.compile_engine(`/build/${wheel}`, `/build/out-${wheel}`, sitePackages);
   fs.writeFileSync(path.join(job.out, "stdlib.zip"), pyodide.FS.readFile("/build/stdlib.zip"));
-  fs.writeFileSync(path.join(job.out, "engine.zip"), pyodide.FS.readFile("/build/engine.zip"));
+  fs.writeFileSync(path.join(job.out, "packages", wheel), pyodide.FS.readFile(`/build/out-${wheel}`));
   return { ok: true, traced, entries, hashes: answered.hashes, errorText, bootMs, stdlibPath };
 }
 
@@ -111,7 +111,7 @@ async function check(job) {
   const bootMs = performance.now() - t0;
   let handle;
   try {
-    handle = loadEngine(pyodide, readEngine(job));
+    handle = await loadEngine(pyodide, job.engine);
   } catch (err) {
     return failure("import", err);
   }

@@ -1,28 +1,21 @@
 // The Python side of the troubleshooter, in a module Web Worker: boots Pyodide from the site's own
-// files, unpacks the engine the build packaged, and answers each request with troubleshooter.browser.handle.
+// files, installs the engine's wheel (`config.engine`, by name from the inline lock) and answers each
+// request with troubleshooter.browser.handle.
 //
 // The build prepared what makes this fast (hooks/python_runtime.py): a standard library trimmed to what
 // the engine imports and precompiled to .pyc (`config.stdlib`, instead of Pyodide's 2.5 MB of sources
-// that it would compile on every visit), the engine precompiled too, and a minimal lock inline
-// (`config.lock`, so no pyodide-lock.json request). Every file named here has a versioned or hashed name.
+// that it would compile on every visit), the engine's wheel with its .pyc too, and a lock inline that lists only
+// that wheel (`config.lock`, so no pyodide-lock.json request). Every file named here has a versioned or hashed name.
 // The start itself is loader.js, which the build runs under Node to check what it ships.
 import config from "./config.js";
 import { bootPyodide, loadEngine } from "./loader.js";
 
 const here = import.meta.url;
 
-function fetchBytes(name) {
-  return fetch(new URL(name, here)).then((r) => {
-    if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
-    return r.arrayBuffer();
-  });
-}
-
 async function boot() {
-  const engine = fetchBytes(config.engine); // downloads while Pyodide starts
-  engine.catch(() => {}); // reported when awaited below, not as an unhandled rejection
-  const pyodide = await bootPyodide(new URL(config.pyodide, here).href, config.lock, new URL(config.stdlib, here).href);
-  return loadEngine(pyodide, await engine);
+  const url = (name) => new URL(name, here).href;
+  const pyodide = await bootPyodide(url(config.pyodide), config.lock, url(config.packages), url(config.stdlib));
+  return loadEngine(pyodide, config.engine);
 }
 
 const ready = boot();
