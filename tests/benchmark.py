@@ -49,7 +49,7 @@ MB = 1_000_000
 
 # The same rules as deploy/nginx.conf: versioned or content-hashed names are immutable for a year, the
 # rest may be reused for five minutes. This is what lets a warm visit download nothing at all.
-IMMUTABLE = re.compile(r"^/(pyodide/[^/]+/|bench-stock/pyodide/|assets/troubleshooter/[a-z_]+-[0-9a-f]{8,}\."
+IMMUTABLE = re.compile(r"^/(pyodide/[^/]+/|bench-stock/pyodide/|assets/troubleshooter/[a-z_]+-[0-9a-f]{8,}[./]"
                        r"|assets/.+\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$)")
 
 # Records, in page time (ms since navigation), when the first question shows, when the engine goes live
@@ -111,6 +111,12 @@ class BenchServer:
                 if clean.startswith(STOCK):
                     return str(stock / clean[len(STOCK):])
                 return super().translate_path(path)
+
+            def target(self) -> str | None:  # the launcher serves only its own folder; the stock page is elsewhere
+                if unquote(urlsplit(self.path).path).startswith(STOCK):
+                    path = self.translate_path(self.path)
+                    return path if os.path.isfile(path) else None
+                return super().target()
 
             def send_response(self, code: int, message: str | None = None) -> None:
                 self._code, self._size = code, 0
@@ -229,7 +235,7 @@ def run(site: Path, runs: int, clicks: int, dwell: float) -> dict[str, list[Visi
         try:
             for i in range(runs):
                 # alternate the variants so a slow moment of the machine hits all of them alike
-                for kind, path, is_live in (("stock", STOCK + "index.html", True), ("ts", TS_PAGE, True),
+                for kind, path, is_live in (("stock", STOCK.lstrip("/") + "index.html", True), ("ts", TS_PAGE, True),
                                             ("article", ARTICLE_PAGE, False)):
                     profile = Path(tmp) / f"profile-{kind}-{i}"
                     context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM,
