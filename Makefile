@@ -17,8 +17,9 @@ export PYTHONDONTWRITEBYTECODE := 1
 serve: setup
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# Two workers (pytest-xdist), one per core: the browser tests mostly wait on Pyodide's start-up.
 test: setup-test system-packages
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # `make serve` needs only the site's packages (requirements.txt); the tests add theirs (requirements-test.txt).
 setup: $(VENV)/.installed node_modules/.installed

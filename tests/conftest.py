@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -32,10 +33,25 @@ VIOLATIONS = """
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built with --strict, once for the whole run (the offline bundle's test packs this one too)."""
-    dest = tmp_path_factory.mktemp("site") / "site"
-    build_site(dest)  # a failed build raises SystemExit with mkdocs' output
+def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The site built with --strict, once for the whole run (the offline bundle's test packs this one too).
+    Under pytest-xdist (`make test` runs two workers) the first worker builds it and the other waits for it:
+    the workers share the run's base folder. Nobody writes to it."""
+    if worker_id == "master":  # not under xdist
+        dest = tmp_path_factory.mktemp("site") / "site"
+        build_site(dest)  # a failed build raises SystemExit with mkdocs' output
+        return dest
+    shared = tmp_path_factory.getbasetemp().parent
+    dest, failed = shared / "site", shared / "site-build-failed"
+    with FileLock(str(shared / "site.lock")):
+        if failed.exists():
+            pytest.fail(f"the site build failed in another worker:\n{failed.read_text()}")
+        if not (dest / "index.html").is_file():
+            try:
+                build_site(dest)
+            except SystemExit as err:
+                failed.write_text(str(err))
+                raise
     return dest
 
 
@@ -93,6 +109,14 @@ def collect_errors(pg: object) -> None:
     pg.errors = []
     pg.on("pageerror", lambda e: pg.errors.append(f"pageerror: {e}"))
     pg.on("console", lambda m: m.type == "error" and pg.errors.append(f"console: {m.text}"))
+
+
+def show_query(page, query: str) -> None:
+    """Another address on the live page, as Back or Forward brings one: the widget reads location.search
+    again (the same path into the engine as a fresh load's, without booting Pyodide once more)."""
+    page.evaluate("""q => { document.querySelector('.ts-live .ts-step').dataset.old = '1';
+        history.pushState(null, '', q); dispatchEvent(new PopStateEvent('popstate')); }""", query)
+    page.wait_for_selector(".ts-live .ts-step:not([data-old])")
 
 
 def search(page, query: str) -> list[str]:
