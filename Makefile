@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 serve: setup
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000
 
-# Two workers (pytest-xdist), one per core: the browser tests mostly wait on Pyodide's start-up.
+# Two workers (pytest-xdist), one per core, sharing one site build (tests/conftest.py).
 test: setup-test system-packages
 	$(PY) -m pytest -n 2
 

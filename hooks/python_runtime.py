@@ -20,10 +20,11 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from _project import ASSETS, WEB_SOURCES, copy_if_changed, pyodide_version, write_if_changed
+from _project import ASSETS, WEB_SOURCES, copy_if_changed, pyodide_version, site_tree, write_if_changed
 from runtime.build import prepare
 from runtime.wheel import distribution
 from troubleshooter.langs import LANGS, lang_root
+from troubleshooter.render import component_words, widget_html
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -38,7 +39,9 @@ def on_post_build(config: MkDocsConfig) -> None:
     write_if_changed(dest / packages / runtime.wheel_name, runtime.wheel)
     settings = {"pyodide": f"../../pyodide/{pyodide_version()}/", "stdlib": stdlib, "packages": packages,
                 "engine": distribution()["name"], "lock": runtime.lock,
-                "langs": {lang: lang_root(lang) for lang in LANGS}}  # the first is the default
+                "langs": {lang: lang_root(lang) for lang in LANGS},  # the first is the default
+                "component": {"html": widget_html({"data-engine": "loading"}, portal=True),
+                              "words": component_words(site_tree())}}  # embed.js: its markup and words
     write_if_changed(dest / "config.js", b"// Written by hooks/python_runtime.py at build time.\nexport default "
                      + json.dumps(settings).encode() + b";\n")
     for src in [*WEB_SOURCES.glob("*.js"), *WEB_SOURCES.glob("*.css")]:

@@ -5,13 +5,12 @@ everything works without JavaScript; the script that brings the live engine is a
 
 from __future__ import annotations
 
-from html import escape
 from typing import TYPE_CHECKING
 
 from _project import page_lang, site_tree, to_lang_root
 from mkdocs.exceptions import PluginError
 from troubleshooter.fallback import render_fallback
-from troubleshooter.render import ui
+from troubleshooter.render import ui, widget_html
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -26,13 +25,10 @@ def widget(lang: str, article_base: str = "", url_mode: str = "push") -> str:
     `article_base` leads from the page to its language's root; `url_mode` "replace" keeps an embedded
     page from adding entries to the portal's session history."""
     tree = site_tree()
-    messages = " ".join(f'data-msg-{key.replace("_", "-")}="{escape(ui(tree, key, lang))}"'
-                        for key in ("loading", "engine_failed", "file_note"))
-    return (f'<div class="iot-ts" id="iot-ts" data-engine="static" data-lang="{lang}" '
-            f'data-article-base="{escape(article_base)}" data-url-mode="{url_mode}" {messages}>'
-            '<p class="ts-status" role="status" hidden></p>'
-            '<p class="ts-announce" aria-live="polite"></p>'
-            f'{render_fallback(tree, lang, article_base)}<div class="ts-live" hidden></div></div>')
+    attrs = {"id": "iot-ts", "data-engine": "static", "data-lang": lang, "data-article-base": article_base,
+             "data-url-mode": url_mode}
+    attrs |= {f'data-msg-{key.replace("_", "-")}': ui(tree, key, lang) for key in ("loading", "engine_failed", "file_note")}
+    return widget_html(attrs, render_fallback(tree, lang, article_base))
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:

@@ -16,7 +16,7 @@ from .codes import Decoded
 from .engine import Finding, QuestionStep, ResultStep, Step, choose, several
 from .facts import SOLVED, to_query
 from .parsing import Text
-from .schema import UNKNOWN, Fact, Option, Question, Tree, Value
+from .schema import LANGS, UNKNOWN, Fact, Option, Question, Tree, Value
 
 Evidence = Mapping[tuple[str, str | int], Text]  # (fact, value) -> the platform code it came from (facts.Reading)
 
@@ -55,6 +55,23 @@ class QueryLinks:
 
     def article(self, path: str) -> str:
         return f"{self.article_base}{path}.html"
+
+
+def widget_html(attrs: Mapping[str, str], inner: str = "", portal: bool = False) -> str:
+    """The widget's outer markup, written here only. The site's pages (hooks/troubleshooter_page.py) hold the
+    static steps (`inner`) and keep the status and live parts hidden until needed; the web component
+    (embed.js, which gets this from config.js) has no static steps, shows its status, and has a retry button."""
+    attributes = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
+    hidden = "" if portal else " hidden"
+    retry = '<button type="button" class="ts-retry" hidden></button>' if portal else ""
+    return (f'<div class="iot-ts"{attributes}><p class="ts-status" role="status"{hidden}></p>{retry}'
+            f'<p class="ts-announce" aria-live="polite"></p>{inner}<div class="ts-live"{hidden}></div></div>')
+
+
+def component_words(tree: Tree) -> dict[str, dict[str, str]]:
+    """The web component's status words per language (tree.toml [ui], `component_*`), for config.js."""
+    keys = ("loading", "failed", "retry")
+    return {lang: {key: ui(tree, f"component_{key}", lang) for key in keys} for lang in LANGS}
 
 
 def ui(tree: Tree, key: str, lang: str, **values: object) -> str:

@@ -33,6 +33,7 @@ UI_KEYS = (
     "summary_label", "summary_title", "ignored", "restricted_note", "cli_prompt", "cli_invalid", "loading",
     "engine_failed", "file_note", "confidence_confirmed", "confidence_likely", "confidence_possible", "feedback",
     "feedback_yes", "feedback_no", "solved", "fixed_heading", "tree_version", "question_article",
+    "component_loading", "component_failed", "component_retry",
 )
 OPTIONAL_UI = ("contact",)  # set by a portal's profile: a plain-text contact line under each result
 

@@ -21,12 +21,10 @@ const LANGS = Object.keys(config.langs); // each language's root from the site's
 const PROFILE_ATTRS = ["profile", "seller-name", "restricted-regions"];
 const engines = new Engines(); // one Python worker, however many widgets a page has
 
-// The component's own words. The site's (data-msg-* on its pages, from tree.toml) promise "the simple version
-// below", which only the site's pages have: in a portal there is nothing below, and a retry button.
-const WORDS = {
-  zh: { loading: "正在加载排查工具…", failed: "排查工具没能加载。请检查网络后重试。", retry: "重试" },
-  en: { loading: "Loading the troubleshooter…", failed: "The troubleshooter could not load. Check your connection and try again.", retry: "Try again" },
-};
+// The component's markup and its own words (tree.toml [ui] component_*), both from config.js. The site's
+// words (data-msg-* on its pages) promise "the simple version below", which only the site's pages have: in
+// a portal there is nothing below, and a retry button.
+const WORDS = config.component.words;
 
 /** Facts from the attribute, as parsed JSON: Python checks them and names what it ignores. */
 function parseFacts(text) {
@@ -48,11 +46,9 @@ class IotTroubleshooter extends HTMLElement {
     const style = document.createElement("link");
     style.rel = "stylesheet";
     style.href = new URL("./widget.css", import.meta.url).href;
-    const root = document.createElement("div");
-    root.className = "iot-ts";
-    root.dataset.engine = "loading";
-    root.innerHTML = '<p class="ts-status" role="status"></p><button type="button" class="ts-retry" hidden></button>'
-      + '<p class="ts-announce" aria-live="polite"></p><div class="ts-live"></div>';
+    const template = document.createElement("template");
+    template.innerHTML = config.component.html; // written by troubleshooter/render.py (widget_html), like the site's
+    const root = template.content.firstElementChild;
     shadow.append(style, root);
     this.root = root;
     this.retry = root.querySelector(".ts-retry");
