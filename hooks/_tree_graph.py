@@ -4,7 +4,7 @@ a result to where "still not working" goes on. Written as Graphviz DOT for the l
 list, the same graph in words, for screen readers and for anyone the picture does not suit.
 
 The graph is not read from the TOML by hand: it is the engine's own walk over every state
-(checks.summarize_paths), folded so that a question asked again after "still not working" (the same
+(walks.summarize_paths), folded so that a question asked again after "still not working" (the same
 question, with some causes dealt with) is still one box. So the map shows what people meet, and it
 changes whenever tree.toml does.
 """
@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 
-from troubleshooter.checks import StateKey, summarize_paths
+from troubleshooter.walks import StateKey, summarize_paths
 from troubleshooter.render import ui
 from troubleshooter.schema import Tree
 

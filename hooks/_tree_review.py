@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from troubleshooter.checks import paths, summarize_paths
+from troubleshooter.walks import paths, summarize_paths
 from troubleshooter.render import ui
 from troubleshooter.schema import Tree, Value
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from troubleshooter import default_tree, diagnose, next_question, step
 from troubleshooter.browser import handle
-from troubleshooter.checks import MAX_ANY, MAX_MEAN, MAX_QUESTIONS, paths, summarize_paths
+from troubleshooter.walks import MAX_ANY, MAX_MEAN, MAX_QUESTIONS, paths, summarize_paths
 from troubleshooter.engine import QuestionStep, ResultStep, choose
 from troubleshooter.facts import to_query
 from troubleshooter.fallback import render_fallback

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from tree_map import layout, map_html, map_svg, review_html  # noqa: E402
 
 from troubleshooter import LANGS, load_tree  # noqa: E402
-from troubleshooter.checks import paths, summarize_paths  # noqa: E402
+from troubleshooter.walks import paths, summarize_paths  # noqa: E402
 
 TREE = load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import Any, NoReturn, TextIO
 
 from . import load_tree, tree_for
-from .checks import summarize_paths, validate
+from .checks import validate
+from .walks import summarize_paths
 from .codes import CODES_TOML, load_codes
 from .decoding import explain, explain_text
 from .engine import QuestionStep, ResultStep, choose, result, several, step

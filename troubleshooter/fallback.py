@@ -3,7 +3,7 @@
 Each state a person can reach (a question, given the causes already dealt with; or a result, given where
 "still not working" goes on) is a section with an anchor; each answer links to the section it leads to,
 and CSS (`:target`) shows one section at a time. The sections come from the same renderer as the live
-widget, and the states from walking every path with the engine itself (checks.summarize_paths), which
+widget, and the states from walking every path with the engine itself (walks.summarize_paths), which
 also proves that an answer leads to one state whatever came before: what lets a static link stand for it.
 """
 
@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Mapping
 
 from . import engine
-from .checks import PathSummary, StateKey, summarize_paths
+from .walks import PathSummary, StateKey, summarize_paths
 from .render import render_question, render_result, render_solved
 from .schema import Option, Question, Tree, Value
 

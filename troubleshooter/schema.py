@@ -2,7 +2,8 @@
 
 Parsing collects every problem instead of stopping at the first, so an editor fixing the tree sees all of
 them at once, each naming the node and what is expected; nothing an editor can write makes it raise
-anything but TreeError. Graph-level checks (reachability, cycles, paths) live in checks.py.
+anything but TreeError. Graph-level checks (reachability, cycles) live in checks.py; the walks (paths,
+bounds) in walks.py.
 """
 
 from __future__ import annotations

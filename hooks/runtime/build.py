@@ -83,9 +83,9 @@ def minimal_lock() -> dict[str, Any]:
 
 def requests() -> list[str]:
     """Every kind of request the page can make of the engine: one for each state of the tree (every
-    question given what is dealt with, every result; troubleshooter.checks walks them) and each step of
+    question given what is dealt with, every result; troubleshooter.walks walks them) and each step of
     each path to a first result, in both languages, plus bad input and a portal's locked facts."""
-    from troubleshooter.checks import paths, summarize_paths
+    from troubleshooter.walks import paths, summarize_paths
     from troubleshooter.engine import choose
     from troubleshooter.facts import SOLVED, to_query
     from troubleshooter.profiles import profile_ids
