@@ -32,27 +32,61 @@ VIOLATIONS = """
 """
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The site built with --strict, once for the whole run (the offline bundle's test packs this one too).
-    Under pytest-xdist (`make test` runs two workers) the first worker builds it and the other waits for it:
-    the workers share the run's base folder. Nobody writes to it."""
-    if worker_id == "master":  # not under xdist
-        dest = tmp_path_factory.mktemp("site") / "site"
-        build_site(dest)  # a failed build raises SystemExit with mkdocs' output
-        return dest
-    shared = tmp_path_factory.getbasetemp().parent
-    dest, failed = shared / "site", shared / "site-build-failed"
-    with FileLock(str(shared / "site.lock")):
-        if failed.exists():
-            pytest.fail(f"the site build failed in another worker:\n{failed.read_text()}")
-        if not (dest / "index.html").is_file():
+class SiteBuild:
+    """The run's one site build (--strict), started in the background as the session starts, so that the
+    tests that need no site run meanwhile. Under pytest-xdist (`make test` runs two workers) the workers
+    share it: the first to take the lock builds, and every `site` waits for the lock. Nobody writes to it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.dest, self.failed = folder / "site", folder / "site-build-failed"
+        self.lock = FileLock(str(folder / "site.lock"))
+        self.thread = threading.Thread(target=self._build, daemon=True)
+        self.thread.start()
+
+    def _build(self) -> None:
+        with self.lock:
+            if self.failed.exists() or (self.dest / "index.html").is_file():
+                return  # another worker built it, or failed to
             try:
-                build_site(dest)
-            except SystemExit as err:
-                failed.write_text(str(err))
-                raise
-    return dest
+                build_site(self.dest)
+            except SystemExit as err:  # mkdocs' output, for every worker's `site`
+                self.failed.write_text(str(err))
+
+    def result(self) -> Path:
+        self.thread.join()
+        with self.lock:
+            if self.failed.exists():
+                pytest.fail(f"the site build failed:\n{self.failed.read_text()}", pytrace=False)
+        return self.dest
+
+
+NEEDS_SITE = pytest.StashKey[bool]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests that need no site first (in their order), so they run while it is being built; and no
+    build at all for a run that needs none (`pytest tests/test_engine.py`)."""
+    items.sort(key=lambda item: "site" in getattr(item, "fixturenames", ()))
+    config.stash[NEEDS_SITE] = any("site" in getattr(item, "fixturenames", ()) for item in items)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def site_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+               worker_id: str) -> Iterator[SiteBuild | None]:
+    if not request.config.stash.get(NEEDS_SITE, True):
+        yield None
+        return
+    shared = tmp_path_factory.getbasetemp()  # under xdist, each worker's is inside the run's, which they share
+    build = SiteBuild(shared if worker_id == "master" else shared.parent)
+    yield build
+    build.thread.join()  # never leave a build running behind the session
+
+
+@pytest.fixture(scope="session")
+def site(site_build: SiteBuild | None) -> Path:
+    """The built site (the offline bundle's test packs this one too)."""
+    assert site_build is not None, "the collection said no test needs the site"
+    return site_build.result()
 
 
 class Server:
