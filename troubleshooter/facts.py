@@ -157,12 +157,6 @@ def parse_facts(tree: Tree, raw: object) -> dict[str, Value]:
     return read_strict(tree, raw).facts
 
 
-def parse_lenient(tree: Tree, pairs: list[tuple[str, object]]) -> tuple[dict[str, Value], list[str]]:
-    """Lenient: the facts and the names of dropped entries (see read_lenient)."""
-    reading = read_lenient(tree, pairs)
-    return reading.facts, reading.dropped
-
-
 def parse_query(tree: Tree, query: str) -> tuple[dict[str, Value], list[str]]:
     """Facts from a URL query string such as "?balance=arrears&device=phone"."""
     reading = read_query(tree, query)
