@@ -43,6 +43,18 @@ def test_the_cli_takes_a_profile() -> None:
     assert "Example IoT" not in plain.getvalue()
 
 
+def test_an_answer_the_profile_withholds_still_reads_back_in_words() -> None:
+    """A portal may pass a fact whose answer its profile does not offer (calls_sms_only, for a data-only
+    seller): the summary names it in the answer's words, never as the raw value."""
+    for lang, words in (("en", "Data works, but calls or texts fail"), ("zh", None)):
+        out = io.StringIO()
+        assert main(["--profile", EXAMPLE, "diagnose", "--facts", '{"symptom": "calls_sms_only"}', "--format", "text",
+                     "--lang", lang], stdout=out) == 0
+        label = next(o.label.get(lang) for o in default_tree().questions["symptom"].options if o.key == "calls_sms_only")
+        assert words is None or label == words
+        assert label in out.getvalue() and "calls_sms_only" not in out.getvalue(), out.getvalue()
+
+
 def test_the_bridge_takes_a_profile_and_an_inline_one_and_escapes_the_name() -> None:
     out = json.loads(handle(json.dumps({"query": "?balance=arrears&symptom=no_service&stop_reason=unknown",
                                         "lang": "zh", "profile": EXAMPLE})))

@@ -91,8 +91,8 @@ def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
         return tree.regions[value].get(lang)
     if fact.kind == "causes":
         return next((c.title.get(lang) for c in tree.causes if c.id == value), str(value))
-    candidates = [o for q in tree.questions.values() for o in q.options
-                  if any(fid == fact.id and m.accepts(value) for fid, m in o.sets)]
+    options = [*(o for q in tree.questions.values() for o in q.options), *tree.withheld]
+    candidates = [o for o in options if any(fid == fact.id and m.accepts(value) for fid, m in o.sets)]
     candidates.sort(key=lambda o: (o.sets[0][0] != fact.id, len(o.sets)))  # an option about this fact alone first
     return candidates[0].label.get(lang) if candidates else str(value)
 

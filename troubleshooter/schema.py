@@ -157,6 +157,7 @@ class Tree:
     regions: Mapping[str, Text]
     ui: Mapping[str, Text]
     hidden: frozenset[str] = frozenset()  # causes a portal's profile says cannot happen to its cards
+    withheld: tuple[Option, ...] = ()  # the answers that hides (never offered; a portal's fact still reads back by name)
 
     def question_for(self, fact: str) -> Question | None:
         return next((q for q in self.questions.values() if q.fact == fact), None)
@@ -223,8 +224,10 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
         hidden = frozenset()
     if p.problems:
         raise TreeError(p.problems)
-    return Tree(source, tree_version(data), str(start), tuple(restricted), facts, _offered(questions, causes, hidden),
-                tuple(causes), {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v}, hidden)
+    offered = _offered(questions, causes, hidden)
+    withheld = tuple(o for q in questions.values() for o in q.options if o not in offered[q.id].options)
+    return Tree(source, tree_version(data), str(start), tuple(restricted), facts, offered,
+                tuple(causes), {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v}, hidden, withheld)
 
 
 def _offered(questions: dict[str, Question], causes: list[Cause], hidden: frozenset[str]) -> dict[str, Question]:
