@@ -4,9 +4,10 @@
 //
 // The build prepared what makes this fast (hooks/python_runtime.py): a standard library trimmed to what
 // the engine imports and precompiled to .pyc (`config.stdlib`, instead of Pyodide's 2.5 MB of sources
-// that it would compile on every visit), the engine's wheel with its .pyc too, and a lock inline that lists only
-// that wheel (`config.lock`, so no pyodide-lock.json request). Every file named here has a versioned or hashed name.
-// The start itself is loader.js, which the build runs under Node to check what it ships.
+// that it would compile on every visit), the engine's wheel with its .pyc too (in `config.packages`),
+// and a lock inline that lists only that wheel (`config.lock`, so no pyodide-lock.json request). Every
+// file named here has a versioned or hashed name. The start itself is loader.js, which the build runs
+// under Node to check what it ships.
 import config from "./config.js";
 import { bootPyodide, loadEngine } from "./loader.js";
 
