@@ -77,8 +77,12 @@ def lock_with(wheel: Path, lock: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="lock-") as tmp:
         given, written = Path(tmp) / "given.json", Path(tmp) / "written.json"
         given.write_text(json.dumps(lock))
-        proc = subprocess.run([str(cli), "lockfile", "add-wheels", "--input", str(given), "--output", str(written),
-                               "--base-path", str(wheel.parent), str(wheel)], capture_output=True, text=True, timeout=120)
+        try:
+            proc = subprocess.run([str(cli), "lockfile", "add-wheels", "--input", str(given), "--output", str(written),
+                                   "--base-path", str(wheel.parent), str(wheel)], capture_output=True, text=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            raise PluginError(f"`pyodide lockfile add-wheels {wheel.name}` took over 120 s; is the machine "
+                              "overloaded? Run the build again") from None
         if proc.returncode != 0 or not written.exists():
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-10:])
             raise PluginError(f"`pyodide lockfile add-wheels {wheel.name}` failed ({proc.returncode}):\n{tail}")
