@@ -157,20 +157,6 @@ def test_the_iframe_talks_only_to_the_portal_it_names(page, help_site: Server, t
         assert page.errors == []
 
 
-def test_the_iframe_ignores_a_portal_it_was_not_told_about(page, help_site: Server, tmp_path: Path) -> None:
-    with portal(tmp_path, {"hostile.css": "", "recorder.js": RECORDER}) as p:
-        src = f"{help_site.url}en/embed/?origin=https://someone-else.example&symptom=no_service&stop_reason=unknown"
-        (tmp_path / "index.html").write_text(frame_page(src), "utf-8")
-        page.goto(p.url)
-        frame = page.frame_locator("#f")
-        frame.locator(LIVE).wait_for(timeout=BOOT_MS)
-        page.evaluate("o => document.getElementById('f').contentWindow.postMessage("
-                      "{type: 'iot-troubleshooter:set-facts', facts: {balance: 'arrears'}}, o)", help_site.url.rstrip("/"))
-        frame.locator(".ts-live a.ts-option[data-value=fine]").click()  # the step is still "account": nothing was set
-        frame.locator(".ts-live [data-step=event]").wait_for()
-        assert page.evaluate("window.__messages") == [], "the frame spoke to an origin it was not given"
-
-
 def test_the_guides_example_page_works_on_another_origin(page, help_site: Server, site: Path, tmp_path: Path) -> None:
     html = (site / "en/integrate/embedding.html").read_text("utf-8")
     blocks = [unescape(re.sub(r"<[^>]+>", "", b)) for b in re.findall(r'<code>(.*?)</code>', html, re.S)]

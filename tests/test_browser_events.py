@@ -204,6 +204,8 @@ def test_the_iframe_posts_the_same_to_its_named_origin_and_ignores_other_origins
 
 
 def test_the_iframe_sends_nothing_to_a_portal_it_was_not_told_about(page, help_site: Server, tmp_path: Path) -> None:
+    """Named another origin, the frame posts no step, result or feedback to its parent, and takes no
+    set-facts from it (the one test of both: the parent here is not the origin named)."""
     site_origin = help_site.url.rstrip("/")
     with portal(tmp_path, {}) as p:
         src = f"{site_origin}/en/embed/?origin=https://someone-else.example"
