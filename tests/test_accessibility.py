@@ -35,20 +35,16 @@ def serious_violations(page) -> list[str]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("kind", list(PAGES))
-def test_no_serious_axe_violations(browser, server: Server, kind: str, lang: str, scheme: str) -> None:
-    context = browser.new_context(color_scheme=scheme)
-    page = context.new_page()
-    try:
-        page.goto(server.url + ("" if lang == "zh" else "en/") + PAGES[kind])
-        assert page.get_attribute("html", "lang") == lang
-        if kind == "troubleshooter":  # audit what people use: the live widget, a question and a result
-            page.wait_for_selector(LIVE, timeout=BOOT_MS)
-            assert serious_violations(page) == [], "the first question"
-            show_query(page, RESULT)
-            page.wait_for_selector(".ts-live [data-cause]")
-        assert serious_violations(page) == []
-    finally:
-        context.close()
+def test_no_serious_axe_violations(page, server: Server, kind: str, lang: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)
+    page.goto(server.url + ("" if lang == "zh" else "en/") + PAGES[kind])
+    assert page.get_attribute("html", "lang") == lang
+    if kind == "troubleshooter":  # audit what people use: the live widget, a question and a result
+        page.wait_for_selector(LIVE, timeout=BOOT_MS)
+        assert serious_violations(page) == [], "the first question"
+        show_query(page, RESULT)
+        page.wait_for_selector(".ts-live [data-cause]")
+    assert serious_violations(page) == []
 
 
 def choose_by_keyboard(page, value: str) -> None:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 
-from conftest import BOOT_MS, LIVE, ROOT, VIOLATIONS, Server, collect_errors
+from conftest import BOOT_MS, LIVE, ROOT, VIOLATIONS, Server
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import csp as csp_hook  # noqa: E402
@@ -244,17 +244,13 @@ def test_missing_pages_and_server_files_get_the_404_page(nginx: Nginx) -> None:
 # --- in Chromium ------------------------------------------------------------------------------------
 
 @pytest.fixture()
-def csp_page(browser) -> Iterator[object]:
-    """A page recording CSP violations (pg.violations()), errors, and each response's headers by path."""
-    context = browser.new_context()
-    context.add_init_script(VIOLATIONS)
-    pg = context.new_page()
-    pg.errors, pg.responses = [], {}
-    collect_errors(pg)
-    pg.on("response", lambda r: pg.responses.__setitem__(urlsplit(r.url).path, r))
-    pg.violations = lambda: pg.evaluate("window.__violations")
-    yield pg
-    context.close()
+def csp_page(page) -> object:
+    """The page recording CSP violations (pg.violations()) and each response's headers by path."""
+    page.add_init_script(VIOLATIONS)
+    page.responses = {}
+    page.on("response", lambda r: page.responses.__setitem__(urlsplit(r.url).path, r))
+    page.violations = lambda: page.evaluate("window.__violations")
+    return page
 
 
 @pytest.mark.browser
