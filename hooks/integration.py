@@ -13,17 +13,12 @@ from troubleshooter.parsing import read_table
 from troubleshooter.facts import accepted
 from troubleshooter.render import value_label
 from troubleshooter.schema import Tree
+from troubleshooter.views import view_words
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
-
-HEADINGS = {
-    "zh": (("事实", "可取的值", "含义"), ("原因", "标题", "平台确认它的停机原因", "处理后还要复机", "说明文章")),
-    "en": (("Fact", "Values", "Meaning"), ("Cause", "Title", "Confirmed by stop_reason", "May need a resume after", "Article")),
-}
-YES_NO = {"zh": ("是", "—"), "en": ("yes", "—")}
 
 
 def facts_table(t: Tree, lang: str) -> str:
@@ -34,18 +29,19 @@ def facts_table(t: Tree, lang: str) -> str:
         else:
             values = accepted(t, fact)
         rows.append(f"| `{fact.id}` | {values} | {fact.label.get(lang)} |")
-    head = HEADINGS[lang][0]
+    head = view_words("integration", lang)["facts_head"]
     return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|", *rows])
 
 
 def causes_table(t: Tree, lang: str, to_root: str) -> str:
+    w = view_words("integration", lang)
     rows = []
     for c in t.causes:
         reasons = sorted({str(v) for alt in c.when for fid, m in alt.facts if fid == "stop_reason" for v in m.values})
         confirmed = ", ".join(f"`{r}`" for r in reasons) or "—"
-        rows.append(f"| `{c.id}` | {c.title.get(lang)} | {confirmed} | {YES_NO[lang][0 if c.resume else 1]} | "
+        rows.append(f"| `{c.id}` | {c.title.get(lang)} | {confirmed} | {w["yes"] if c.resume else w["no"]} | "
                     f"[{c.article}]({to_root}{c.article}.md) |")
-    head = HEADINGS[lang][1]
+    head = w["causes_head"]
     return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|---|---|", *rows])
 
 

@@ -17,6 +17,7 @@ from troubleshooter.codes import CODES_TOML, Codes, CodeValue, Field, load_codes
 from troubleshooter.engine import diagnose
 from troubleshooter.facts import as_text
 from troubleshooter.schema import Tree
+from troubleshooter.views import view_words
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -25,15 +26,6 @@ if TYPE_CHECKING:
 
 TABLES = "<!-- stop-reasons-tables -->"
 KEYS = "<!-- codes-keys-table -->"
-WORDS = {
-    "zh": {"head": ("平台显示", "含义", "怎么办", "可信度"), "source": "含义依据", "flags": "一串 {n} 个数字，每一位是一个标志（0 表示没有）",
-           "other": "其他位", "keys": ("键", "平台", "接受的值", "值 → 事实"), "string": "字符串", "integer": "整数（或它的数字字符串）",
-           "nothing": "不设置事实", "none": "（没有任何一位置位）"},
-    "en": {"head": ("The platform shows", "Meaning", "What to do", "How sure"), "source": "Meanings from",
-           "flags": "a string of {n} digits, one flag per position (0 = not set)", "other": "other positions",
-           "keys": ("Key", "Platform", "Accepts", "Value → facts"), "string": "a string", "integer": "a whole number (or its digits)",
-           "nothing": "no fact", "none": "(no position set)"},
-}
 
 
 def cell(text: str) -> str:
@@ -59,7 +51,7 @@ def _shown(codes: Codes, field: Field, value: CodeValue, lang: str) -> str:
 
 def platform_tables(codes: Codes, tree: Tree, lang: str, to_root: str) -> str:
     """Every platform field as a heading, its source, and a table of its values."""
-    w = WORDS[lang]
+    w = view_words("codes", lang)
     out = []
     for field in codes.fields.values():
         authority = codes.label("authority_" + field.authority, lang)
@@ -78,13 +70,13 @@ def platform_tables(codes: Codes, tree: Tree, lang: str, to_root: str) -> str:
 
 def _facts_text(tree: Tree, value: CodeValue, lang: str) -> str:
     if not value.facts:
-        return WORDS[lang]["nothing"]
+        return view_words("codes", lang)["nothing"]
     return ", ".join(f"`{fid} = {as_text(v)}`" for fid, v in value.facts)
 
 
 def keys_table(codes: Codes, tree: Tree, lang: str) -> str:
     """The keys a portal may pass, what each accepts, and the facts each value sets."""
-    w = WORDS[lang]
+    w = view_words("codes", lang)
     rows = []
     for field in codes.fields.values():
         accepts = w["flags"].replace("{n}", str(field.length)) if field.kind == "flags" else w[field.type]

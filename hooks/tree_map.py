@@ -1,6 +1,6 @@
-"""The map of the troubleshooter's tree, drawn at build time from tree.toml: an SVG laid out by Graphviz
-(`dot`, run under Node from npm's @viz-js/viz; see tree_map_node.mjs for why) and put inline in the
-page, followed by the same graph as a list. Pages ask for it with markers:
+"""The map of the troubleshooter's tree, drawn at build time from tree.toml: the engine's graph of it
+(troubleshooter/graph.py) laid out as SVG by Graphviz (`dot`, run under Node from npm's @viz-js/viz;
+see tree_map_node.mjs for why) and put inline in the page, followed by the same graph as a list. Pages ask for it with markers:
 
 - `<!-- tree-map -->`: the map, its legend and the tree's version, then the list (integration guide);
 - `<!-- tree-review -->`: the version, the path statistics and every path (review page for editors).
@@ -21,9 +21,9 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from _project import NODE_MODULES, ROOT, page_lang, site_tree
-from _tree_graph import text_list, to_dot, tree_graph
-from _tree_review import paths_html, stats_html, version_line
 from mkdocs.exceptions import PluginError
+from troubleshooter.graph import text_list, to_dot, tree_graph
+from troubleshooter.views import paths_html, stats_html, version_line, view_words
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -37,24 +37,6 @@ REVIEW_MARKER = "<!-- tree-review -->"
 SCRIPT = ROOT / "hooks" / "tree_map_node.mjs"
 CACHE = ROOT / ".cache" / "tree-map"
 VIZ = NODE_MODULES / "@viz-js" / "viz" / "package.json"
-WORDS = {
-    "zh": {
-        "image": "排查工具的流程图：每个问题、每个答案通向哪里，以及最后的结果。下面的列表是同一张图的文字版。",
-        "region": "流程图，可以左右滚动",
-        "legend": "方框是问题（最左边的粗框是第一个问题），圆角框是结果（报告的原因），实线箭头上写着答案。"
-                  "虚线箭头：在结果页点“{still}”之后，接着去的地方。",
-        "list": "同一张图的文字版：",
-    },
-    "en": {
-        "image": "Map of the troubleshooter: each question, where each answer leads, and the results. "
-                 "The list below gives the same map in words.",
-        "region": "Map of the tree, scrolls sideways",
-        "legend": "Boxes are questions (the thick one at the left is the first), rounded boxes are results (the causes "
-                  "reported), and solid arrows carry the answers. Dashed arrows: where “{still}” on a result "
-                  "goes on.",
-        "list": "The same map in words:",
-    },
-}
 
 
 def _viz_version() -> str:
@@ -96,12 +78,12 @@ def clean_svg(svg: str, label: str) -> str:
 
 
 def map_svg(tree: Tree, lang: str) -> str:
-    return clean_svg(layout(to_dot(tree_graph(tree, lang))), WORDS[lang]["image"])
+    return clean_svg(layout(to_dot(tree_graph(tree, lang))), view_words("map", lang)["image"])
 
 
 def map_html(tree: Tree, lang: str) -> str:
     """The map in its sideways-scrolling box, the legend with the tree's version, then the list."""
-    w = WORDS[lang]
+    w = view_words("map", lang)
     legend = escape(w["legend"].replace("{still}", tree.ui["feedback_no"].get(lang)))
     return (f'<figure class="tree-map" data-search-exclude>'
             f'<div class="tree-map-scroll" role="region" aria-label="{escape(w["region"])}" tabindex="0">'

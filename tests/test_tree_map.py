@@ -1,6 +1,7 @@
-"""The tree map and the review page (hooks/tree_map.py): drawn from the tree with Graphviz at build time,
-in both languages; the same graph as a list for screen readers; every path listed; nothing that loads
-from another host; changes that follow tree.toml with no hand edit; readable at 360 px."""
+"""The tree map and the review page (troubleshooter/graph.py and views.py, laid out by hooks/tree_map.py):
+drawn from the tree with Graphviz at build time, in both languages; the same graph as a list for screen
+readers; every path listed; nothing that loads from another host; changes that follow tree.toml with no
+hand edit; readable at 360 px; their words in both languages; the same map and paths from the CLI."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from conftest import ROOT, Server, artifact, copy_tree_file
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import _project  # noqa: E402,F401  (puts the project root on sys.path for the hooks' imports)
-from _tree_graph import _tokens, em, text_list, to_dot, tree_graph, wrap  # noqa: E402
-from _tree_review import paths_html, stats_html, version_line  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from tree_map import layout, map_html, map_svg, review_html  # noqa: E402
 
 from troubleshooter import LANGS, load_tree  # noqa: E402
+from troubleshooter.graph import _tokens, em, text_list, to_dot, tree_graph, wrap  # noqa: E402
+from troubleshooter.parsing import read_table  # noqa: E402
+from troubleshooter.views import VIEWS_TOML, path_rows, paths_html, stats_html, version_line  # noqa: E402
 from troubleshooter.walks import paths, summarize_paths  # noqa: E402
 
 TREE = load_tree(ROOT / "troubleshooter" / "tree.toml", check=False)
@@ -174,6 +176,51 @@ def test_the_review_lists_every_path_with_its_outcome_and_facts(lang: str) -> No
     stats = stats_html(TREE, lang)
     assert str(summarize_paths(TREE).stats["paths"]) in stats
     assert all(c.id in stats for c in TREE.causes)
+
+
+def test_every_word_of_the_views_is_in_both_languages() -> None:
+    problems = []
+    for section, entries in read_table(VIEWS_TOML).items():
+        for key, entry in entries.items():
+            texts = [entry.get(lang) for lang in LANGS] if isinstance(entry, dict) else [None]
+            if any(not t for t in texts) or len({type(t) for t in texts}) > 1 or \
+                    len({len(t) for t in texts if isinstance(t, list)}) > 1:
+                problems.append(f"[{section}] {key}")
+    assert problems == [], "each needs a text (or a list of the same length) in every language"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_cli_prints_the_same_map_and_paths_for_a_tree_of_ones_own(tmp_path: Path, lang: str) -> None:
+    """A carrier with rules of its own reviews them as the site's editors do: the same DOT the map is
+    laid out from, and one block per path with the same answers, causes and facts as the review page."""
+    from troubleshooter.cli import main
+    import io
+
+    path = copy_tree_file(tmp_path)
+    path.write_text(path.read_text("utf-8").replace('text.zh = "你遇到的是哪种情况？"', 'text.zh = "设备怎么了？"')
+                    .replace('text.en = "What is happening?"', 'text.en = "What does the device do?"'), "utf-8")
+    mine = load_tree(path)
+    out = io.StringIO()
+    assert main(["--tree", str(path), "map", "--lang", lang], stdout=out) == 0
+    assert out.getvalue() == to_dot(tree_graph(mine, lang)) + "\n" != to_dot(tree_graph(TREE, lang)) + "\n"
+    out = io.StringIO()
+    assert main(["--tree", str(path), "paths", "--lang", lang], stdout=out) == 0
+    blocks = out.getvalue().strip().split("\n")[::3]
+    rows = path_rows(mine, lang)
+    assert len(blocks) == len(rows) == summarize_paths(mine).stats["paths"]
+    for block, row in zip(blocks, rows):
+        assert block.split(". ", 1)[1] == " → ".join(row.answers)
+
+
+def test_the_cli_map_of_a_broken_tree_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    import subprocess
+
+    path = copy_tree_file(tmp_path)
+    path.write_text(path.read_text("utf-8").replace('next = "months_expired"\n', 'next = "gone"\n'), "utf-8")
+    run = subprocess.run([sys.executable, "-m", "troubleshooter", "--tree", str(path), "map"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and run.stdout == ""
+    assert "leads to gone" in run.stderr and "Traceback" not in run.stderr
 
 
 # --- The built site ------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The command line: ask interactively, diagnose from JSON facts, or check a tree file.
+"""The command line: ask interactively, diagnose from JSON facts, decode a platform's code, check a tree
+file, or show it whole (its map as DOT, every path as text) to review rules of one's own.
 
 Exit codes: 0 done; 1 the person quit, input ended, or the output was closed early (`| head -1`);
 2 bad input, with one line on stderr that says what was wrong and what is accepted, never a traceback.
@@ -20,10 +21,12 @@ from .codes import CODES_TOML, load_codes
 from .decoding import explain, explain_text
 from .engine import QuestionStep, ResultStep, choose, result, several, step
 from .facts import FactError, read_strict
+from .graph import to_dot, tree_graph
 from .langs import article_path
 from .profiles import check_profiles, profile_ids
 from .render import render_text, ui, value_label
 from .schema import LANGS, Text, Tree, TreeError, Value
+from .views import paths_text
 
 MAX_INPUT = 1_000_000  # characters of --facts: far more than every fact at once needs
 
@@ -147,6 +150,9 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     dc.add_argument("value", help="the value the platform reports, e.g. 000020000000")
     dc.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     dc.add_argument("--format", choices=("json", "text"), default="text")
+    for name, what in (("map", "the tree as a Graphviz DOT graph (render it with `dot -Tsvg`), as the site's tree map"),
+                       ("paths", "every path to a first result: the answers, the causes and the facts behind them")):
+        sub.add_parser(name, help=what).add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
         tree = load_tree(args.tree, check=False) if args.tree else tree_for(args.profile)
@@ -154,6 +160,10 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
             return check(tree, stdout, codes=not args.tree)
         if args.tree:
             load_tree(args.tree)  # a tree given on the command line is checked before it is used
+        if args.command in ("map", "paths"):  # for reviewing a tree of one's own (README.md)
+            print(to_dot(tree_graph(tree, args.lang)) if args.command == "map" else paths_text(tree, args.lang),
+                  file=stdout)
+            return 0
         if args.command == "decode":
             out = json.dumps(explain(tree, args.code, args.value, args.lang), ensure_ascii=False, indent=2) \
                 if args.format == "json" else explain_text(tree, args.code, args.value, args.lang)

@@ -1,7 +1,9 @@
 """The tree as a graph an editor can read: one box per question, one result box per set of causes the
 engine reports together, an arrow per answer (labelled with the answer's words) and a dashed arrow from
 a result to where "still not working" goes on. Written as Graphviz DOT for the layout, and as a nested
-list, the same graph in words, for screen readers and for anyone the picture does not suit.
+list, the same graph in words, for screen readers and for anyone the picture does not suit. The site
+lays the DOT out at build time (hooks/tree_map.py); `python -m troubleshooter map` prints it for a tree
+of one's own.
 
 The graph is not read from the TOML by hand: it is the engine's own walk over every state
 (walks.summarize_paths), folded so that a question asked again after "still not working" (the same
@@ -15,21 +17,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from html import escape
 
-from troubleshooter.walks import StateKey, summarize_paths
-from troubleshooter.render import ui
-from troubleshooter.schema import Tree
+from .render import ui
+from .schema import Tree
+from .views import view_words
+from .walks import StateKey, summarize_paths
 
 NODE_PT = 11  # font sizes in points: the SVG keeps Graphviz's units, so 11 pt shows as about 15 px
 EDGE_PT = 10
 NODE_EM = 13  # the widest line of a box, in em (13 Chinese characters, about 24 Latin letters)
 EDGE_EM = 10
 COLOURS = {"question": "#e8eaf6", "result": "#fff3e0", "line": "#3949ab", "still": "#8d4b00", "text": "#1a1a1a"}
-WORDS = {
-    "zh": {"question": "问题", "result": "结果", "leads_to": "→", "start": "（第一个问题）",
-           "goes_on": "接着问", "ends": "结果"},
-    "en": {"question": "Question", "result": "Result", "leads_to": "→", "start": " (the first question)",
-           "goes_on": "goes on at", "ends": "result"},
-}
 
 
 @dataclass
@@ -186,17 +183,14 @@ sideways starts), questions as boxes and results as rounded shaded boxes."""
 # --- The same graph in words ---------------------------------------------------------------------------
 
 def _name(graph: TreeGraph, nid: str) -> str:
-    node = graph.nodes[nid]
-    w = WORDS[graph.lang]
-    kind = w["question"] if node.kind == "question" else w["result"]
-    sep = "；" if graph.lang == "zh" else "; "
-    return f"{kind}{'：' if graph.lang == 'zh' else ': '}{escape(sep.join(node.lines))}"
+    node, w = graph.nodes[nid], view_words("map", graph.lang)
+    return f"{w[node.kind]}{w['colon']}{escape(w['joiner'].join(node.lines))}"
 
 
 def text_list(graph: TreeGraph, tree: Tree) -> str:
     """Each question with its answers and where each leads, then each result with where "still not
     working" goes on: the map's every box and arrow, as a list a screen reader reads in order."""
-    w = WORDS[graph.lang]
+    w = view_words("map", graph.lang)
     still_words = escape(ui(tree, "feedback_no", graph.lang))
     items = []
     for node in graph.nodes.values():
@@ -209,6 +203,6 @@ def text_list(graph: TreeGraph, tree: Tree) -> str:
         rows = []
         for e in out:
             said = still_words if e.still else " / ".join(escape(label) for label in e.labels)
-            rows.append(f"<li>{said} {w['leads_to']} {_name(graph, e.dst)}</li>")
+            rows.append(f"<li>{said} → {_name(graph, e.dst)}</li>")
         items.append(f"<li>{head}<ul>{''.join(rows)}</ul></li>")
     return f'<ul class="tree-map-list">{"".join(items)}</ul>'
