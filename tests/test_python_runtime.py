@@ -84,9 +84,13 @@ def test_the_engine_ships_as_a_wheel_registered_in_the_lock_with_its_hash(site: 
     assert entry["version"] == rw.distribution()["version"] and wheel.name == rw.distribution()["file"]
     assert entry["sha256"] == hashlib.sha256(wheel.read_bytes()).hexdigest(), "Pyodide checks this hash"
     names = set(zipfile.ZipFile(wheel).namelist())
-    for module in ("engine", "browser", "render", "schema", "cli"):
+    def compiled(module: str) -> bool:
+        return any(n.startswith(f"troubleshooter/__pycache__/{module}.cpython-3") and n.endswith(".pyc") for n in names)
+
+    for module in ("engine", "browser", "render", "schema", "cli", "graph", "views"):
         assert f"troubleshooter/{module}.py" in names, "sources kept: readable tracebacks, and pip installs them"
-        assert any(n.startswith(f"troubleshooter/__pycache__/{module}.cpython-3") and n.endswith(".pyc") for n in names)
+    assert all(compiled(m) for m in ("__init__", "engine", "browser", "render", "schema")), "what the browser imports"
+    assert not any(compiled(m) for m in ("cli", "graph", "views")), "the browser never runs these: no .pyc to fetch"
     assert {"troubleshooter/tree.json", "troubleshooter/tree.toml", "troubleshooter/codes.json"} <= names
     assert not any(n.startswith("troubleshooter/web/") for n in names), "the page's scripts are not Python"
     record = zipfile.ZipFile(wheel).read("iot_troubleshooter-2.0.0.dist-info/RECORD".replace("2.0.0", entry["version"])).decode()

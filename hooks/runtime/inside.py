@@ -62,9 +62,10 @@ def _record_line(name: str, data: bytes) -> str:
     return f"{name},sha256={digest},{len(data)}"
 
 
-def compile_engine(wheel: str, out_wheel: str, site_packages: str) -> int:
-    """The engine's wheel plus `__pycache__/<module>.cpython-3XY.pyc` beside each source, listed in its
-    RECORD. The sources stay, so the engine's own tracebacks show their lines in the browser console; the
+def compile_engine(wheel: str, out_wheel: str, site_packages: str, imported: list[str]) -> int:
+    """The engine's wheel plus `__pycache__/<module>.cpython-3XY.pyc` beside the source of each module the
+    browser imports (`imported`, from the trace: not the CLI nor the docs' views, which only carriers'
+    own Python runs, and it ignores these), listed in its RECORD. The sources stay, so the engine's own tracebacks show their lines in the browser console; the
     unchecked-hash `.pyc` (named for where Pyodide installs the wheel, `site_packages`) means the import
     never compiles or even reads them. A carrier's CPython of another version ignores them (another tag).
     No -O here: the engine keeps its asserts and docstrings, and so behaves exactly as it does on the
@@ -72,9 +73,11 @@ def compile_engine(wheel: str, out_wheel: str, site_packages: str) -> int:
     with zipfile.ZipFile(wheel) as zf:
         files = {name: zf.read(name) for name in zf.namelist() if not name.endswith("/")}
     [record] = [name for name in files if name.endswith(".dist-info/RECORD")]
+    wanted = set(imported)  # a JavaScript array, from the driver
     added = []
     for name in sorted(files):
-        if name.endswith(".py"):
+        module = name[:-3].replace("/", ".").removesuffix(".__init__")  # `troubleshooter/engine.py` -> `troubleshooter.engine`
+        if name.endswith(".py") and module in wanted:
             runtime_path = f"{site_packages}/{name}"
             cached = importlib.util.cache_from_source(runtime_path)[len(site_packages) + 1:]  # Pyodide's own cache tag
             files[cached] = _compile(files[name], runtime_path, Path("/tmp/engine-build"), optimize=0)

@@ -94,7 +94,9 @@ async function prepare(job) {
   // where Pyodide installed the wheel, so the .pyc name the paths its tracebacks will show
   const sitePackages = pyodide.runPython("import troubleshooter, pathlib; str(pathlib.Path(troubleshooter.__file__).parents[1])");
   fs.mkdirSync(path.join(job.out, "packages"), { recursive: true });
-  inside.compile_engine(`/build/${wheel}`, `/build/out-${wheel}`, sitePackages);
+  // .pyc only for the engine modules the trace imported: the CLI's and the docs' views never run here
+  const imported = pyodide.runPython("import sys; sorted(m for m in sys.modules if m.split('.')[0] == 'troubleshooter')").toJs();
+  inside.compile_engine(`/build/${wheel}`, `/build/out-${wheel}`, sitePackages, imported);
   fs.writeFileSync(path.join(job.out, "stdlib.zip"), pyodide.FS.readFile("/build/stdlib.zip"));
   fs.writeFileSync(path.join(job.out, "packages", wheel), pyodide.FS.readFile(`/build/out-${wheel}`));
   return { ok: true, traced, entries, hashes: answered.hashes, errorText, bootMs, stdlibPath };
