@@ -194,7 +194,7 @@ def test_check_validates_the_codes_too() -> None:
 
 
 def test_the_generated_tables_follow_the_data_file() -> None:
-    from stop_reasons import keys_table, platform_tables
+    from troubleshooter.tables import keys_table, platform_tables
 
     data = tomllib.loads(CODES_TOML.read_text("utf-8"))
     for lang in ("zh", "en"):

@@ -1,31 +1,41 @@
-"""The platform codes (troubleshooter/codes.toml) as pages, generated at build time so they never drift
-from what the engine decodes:
-
-- `<!-- stop-reasons-tables -->` (reference/stop-reasons.md): one table per platform field, platform
-  words -> plain meaning -> what to do (a link to the article of each cause engine.diagnose finds for the
-  facts the value sets) -> how sure the meaning is;
-- `<!-- codes-keys-table -->` (integrate/embedding.md): the keys a portal may pass, what each accepts,
-  and the facts each value sets.
+"""The tree and the platform codes as Markdown tables for the docs, so the pages can never drift from
+what the engine does: the integration guide's facts and causes, the stop-reason reference (one table
+per platform field: the platform's words, the plain meaning, what to do, how sure), and the keys a
+portal may pass. hooks/generated.py puts them where pages have a marker; their words are views.toml's.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from .codes import Codes, CodeValue, Field
+from .engine import diagnose
+from .facts import accepted, as_text
+from .render import value_label
+from .schema import Tree
+from .views import view_words
 
-from _project import page_lang, site_tree, to_lang_root
-from troubleshooter.codes import CODES_TOML, Codes, CodeValue, Field, load_codes
-from troubleshooter.engine import diagnose
-from troubleshooter.facts import as_text
-from troubleshooter.schema import Tree
-from troubleshooter.views import view_words
 
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
+def facts_table(t: Tree, lang: str) -> str:
+    rows = []
+    for fact in t.facts.values():
+        if fact.kind == "choice":
+            values = "<br>".join(f"`{v}`: {value_label(t, fact, v, lang)}" for v in fact.values)
+        else:
+            values = accepted(t, fact)
+        rows.append(f"| `{fact.id}` | {values} | {fact.label.get(lang)} |")
+    head = view_words("integration", lang)["facts_head"]
+    return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|", *rows])
 
-TABLES = "<!-- stop-reasons-tables -->"
-KEYS = "<!-- codes-keys-table -->"
+
+def causes_table(t: Tree, lang: str, to_root: str) -> str:
+    w = view_words("integration", lang)
+    rows = []
+    for c in t.causes:
+        reasons = sorted({str(v) for alt in c.when for fid, m in alt.facts if fid == "stop_reason" for v in m.values})
+        confirmed = ", ".join(f"`{r}`" for r in reasons) or "—"
+        rows.append(f"| `{c.id}` | {c.title.get(lang)} | {confirmed} | {w['yes'] if c.resume else w['no']} | "
+                    f"[{c.article}]({to_root}{c.article}.md) |")
+    head = w["causes_head"]
+    return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|---|---|", *rows])
 
 
 def cell(text: str) -> str:
@@ -88,13 +98,3 @@ def keys_table(codes: Codes, tree: Tree, lang: str) -> str:
         rows.append(f"| `{field.key}` | {cell(field.platform.get(lang))} | {accepts} | {values} |")
     head = w["keys"]
     return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|---|", *rows])
-
-
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-    if TABLES not in markdown and KEYS not in markdown:
-        return None
-    tree, lang = site_tree(), page_lang(page, config)
-    codes = load_codes(CODES_TOML, tree)  # tree_check.py has validated it in on_config
-    return (markdown.replace(TABLES, platform_tables(codes, tree, lang, to_lang_root(page)))
-            .replace(KEYS, keys_table(codes, tree, lang)))
-
