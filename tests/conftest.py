@@ -8,6 +8,7 @@ import shutil
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -150,25 +151,33 @@ def profile(playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ob
 FORGET = "cookies,local_storage,indexeddb,service_workers,cache_storage,file_systems,websql,shader_cache"
 
 
-@pytest.fixture()
-def page(profile) -> Iterator[object]:
-    """A fresh page, collecting console errors and page errors. It opens in the run's profile (`profile`):
-    afterwards every origin it reached forgets what the page stored there, and the profile any permission
-    a test granted, so no test sees another's state; only compiled code and the HTTP cache stay."""
+@contextmanager
+def profile_page(profile) -> Iterator[object]:
+    """A fresh page in the run's profile (`profile`), collecting console errors and page errors. When it
+    closes, every origin it reached forgets what the page stored there, and the profile any permission a
+    test granted, so no test sees another's state; only compiled code and the HTTP cache stay."""
     pg = profile.new_page()
     collect_errors(pg)
     origins: set[str] = set()
     pg.on("request", lambda r: origins.add("/".join(r.url.split("/", 3)[:3])) if r.url.startswith("http") else None)
-    yield pg
-    if not pg.is_closed():
-        cdp = profile.new_cdp_session(pg)
-        for origin in origins:
-            cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": FORGET})
-        cdp.detach()
-    profile.clear_cookies()
-    profile.clear_permissions()
-    for other in profile.pages[1:]:  # the profile's first, blank page stays: the browser lives while a page does
-        other.close()
+    try:
+        yield pg
+    finally:
+        if not pg.is_closed():
+            cdp = profile.new_cdp_session(pg)
+            for origin in origins:
+                cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": FORGET})
+            cdp.detach()
+        profile.clear_cookies()
+        profile.clear_permissions()
+        for other in profile.pages[1:]:  # the profile's first, blank page stays: the browser lives while a page does
+            other.close()
+
+
+@pytest.fixture()
+def page(profile) -> Iterator[object]:
+    with profile_page(profile) as pg:
+        yield pg
 
 
 def collect_errors(pg: object) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Server, search
+from conftest import profile_page, Server, search
 
 pytestmark = pytest.mark.browser
 
@@ -34,3 +34,20 @@ def test_the_language_switcher_lands_on_the_same_page(page, server: Server, star
     assert page.url == server.url + landing
     assert page.get_attribute("html", "lang") == lang
     assert page.errors == []
+
+
+def test_a_page_forgets_what_the_test_before_stored(profile, server: Server) -> None:
+    """The tests share one Chromium profile (for its compiled-code cache): a page must start as a fresh
+    visitor's would, with no storage, cookie or permission left by the test before."""
+    url = server.url + "en/index.html"
+    with profile_page(profile) as first:
+        first.goto(url)
+        first.evaluate("() => { localStorage.setItem('left', 'behind'); sessionStorage.setItem('left', '1'); "
+                       "document.cookie = 'left=behind; max-age=600'; }")
+        profile.grant_permissions(["clipboard-read"], origin=server.url.rstrip("/"))
+        assert first.evaluate("localStorage.getItem('left')") == "behind"
+    with profile_page(profile) as second:
+        second.goto(url)
+        assert second.evaluate("[localStorage.getItem('left'), sessionStorage.getItem('left'), document.cookie]") == [None, None, ""]
+        state = second.evaluate("navigator.permissions.query({name: 'clipboard-read'}).then(p => p.state)")
+        assert state != "granted"
