@@ -110,6 +110,16 @@ class Server:
         self.httpd.server_close()
 
 
+@contextmanager
+def served(folder: Path, headers: dict[str, str]) -> Iterator[Server]:
+    """A server of its own for one test, sending these headers (a CSP under test), closed after."""
+    s = Server(folder, headers)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
 @pytest.fixture(scope="session")
 def server(site: Path) -> Iterator[Server]:
     s = Server(site)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import BOOT_MS, LIVE, VIOLATIONS, Server
+from conftest import BOOT_MS, LIVE, VIOLATIONS, Server, served
 
 pytestmark = pytest.mark.browser
 
@@ -167,22 +167,15 @@ def test_a_tampered_link_shows_a_notice_and_runs_nothing(page, server: Server, p
 CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; style-src 'self'"
 
 
-def test_the_troubleshooter_runs_under_a_strict_csp(browser, site: Path) -> None:
-    csp_server = Server(site, headers={"Content-Security-Policy": CSP})
-    context = browser.new_context()
-    context.add_init_script(VIOLATIONS)
-    page = context.new_page()
-    try:
-        page.goto(csp_server.url + "en/troubleshooter.html")
-        page.wait_for_selector(LIVE, timeout=BOOT_MS)
+def test_the_troubleshooter_runs_under_a_strict_csp(page, site: Path) -> None:
+    page.add_init_script(VIOLATIONS)
+    with served(site, {"Content-Security-Policy": CSP}) as csp_server:
+        open_live(page, csp_server, "en/troubleshooter.html")
         page.click('.ts-live a.ts-option[data-value="no_service"]')
         page.wait_for_selector(".ts-live [data-step=stop_reason]")
         ours = [v for v in page.evaluate("window.__violations")
                 if "/assets/troubleshooter/" in v or "/pyodide/" in v or " eval" in v or "wasm" in v]
         assert ours == []
-    finally:
-        context.close()
-        csp_server.close()
 
 
 def test_still_not_working_goes_on_and_yes_ends(page, server: Server) -> None:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 
-from conftest import BOOT_MS, LIVE, ROOT, VIOLATIONS, Server
+from conftest import BOOT_MS, LIVE, ROOT, VIOLATIONS, Server, served
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import csp as csp_hook  # noqa: E402
@@ -285,22 +285,15 @@ def test_through_nginx_no_page_logs_a_csp_violation(csp_page, nginx: Nginx, path
 
 
 @pytest.mark.browser
-def test_the_violation_check_catches_a_policy_without_the_hashes(browser, site: Path) -> None:
+def test_the_violation_check_catches_a_policy_without_the_hashes(csp_page, site: Path) -> None:
     """The same check with the hashes taken out: Material's inline scripts are refused and reported.
     Without this, an empty violation list could also mean a listener that never fires."""
     policy = site_csp(site).split("; ")
     no_hashes = "; ".join("script-src 'self' 'wasm-unsafe-eval'" if p.startswith("script-src") else p for p in policy)
-    server = Server(site, headers={"Content-Security-Policy": no_hashes})
-    context = browser.new_context()
-    context.add_init_script(VIOLATIONS)
-    page = context.new_page()
-    try:
-        page.goto(server.url + "en/index.html")
-        page.wait_for_function("window.__violations.length > 0")
-        assert all(v.startswith("script-src") for v in page.evaluate("window.__violations"))
-    finally:
-        context.close()
-        server.close()
+    with served(site, {"Content-Security-Policy": no_hashes}) as server:
+        csp_page.goto(server.url + "en/index.html")
+        csp_page.wait_for_function("window.__violations.length > 0")
+        assert all(v.startswith("script-src") for v in csp_page.violations())
 
 
 # --- the build hooks --------------------------------------------------------------------------------
