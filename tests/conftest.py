@@ -5,6 +5,7 @@ installs it, and a skipped browser test would hide a broken troubleshooter."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -219,6 +220,14 @@ def search(page, query: str) -> list[str]:
     page.press("input.md-search__input", "End")
     page.wait_for_selector(".md-search-result__item", timeout=15_000)
     return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
+
+
+@pytest.fixture(scope="session")
+def checked() -> subprocess.CompletedProcess[str]:
+    """`python -m troubleshooter check` on the shipped tree, run once for the tests that read its report
+    (it walks every state of the tree: seconds of CPU)."""
+    return subprocess.run([sys.executable, "-m", "troubleshooter", "check"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
 
 
 def artifact(name: str) -> Path:

@@ -188,9 +188,8 @@ def test_the_codes_file_reports_every_mistake_with_file_and_key(tmp_path: Path) 
         assert expected in joined, joined
 
 
-def test_check_validates_the_codes_too() -> None:
-    out = run("check")
-    assert out.returncode == 0 and "codes.toml: OK (7 platform fields" in out.stdout
+def test_check_validates_the_codes_too(checked) -> None:
+    assert checked.returncode == 0 and "codes.toml: OK (7 platform fields" in checked.stdout
 
 
 def test_the_generated_tables_follow_the_data_file() -> None:
