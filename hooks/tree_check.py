@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING
 from _project import TREE_FILE
 from mkdocs.exceptions import PluginError
 from troubleshooter import TreeError, load_tree
-from troubleshooter.checks import validate
-from troubleshooter.profiles import check_profiles
-from troubleshooter.codes import CODES_TOML, load_codes
+from troubleshooter.checks import validate_shipped
 from troubleshooter.langs import LANGS
 
 if TYPE_CHECKING:
@@ -25,12 +23,7 @@ if TYPE_CHECKING:
 def on_config(config: MkDocsConfig) -> None:
     docs = Path(config.docs_dir)
     try:
-        tree = load_tree(TREE_FILE, check=False)
-        problems = validate(tree, lambda lang, path: (docs / lang / f"{path}.md").is_file()) + check_profiles()
-        try:
-            load_codes(CODES_TOML, tree)
-        except TreeError as err:
-            problems += err.problems
+        problems, _ = validate_shipped(load_tree(TREE_FILE, check=False), lambda lang, path: (docs / lang / f"{path}.md").is_file())
     except TreeError as err:
         problems = err.problems
     if problems:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .schema import LANGS, RESULT, Tree
+from .codes import CODES_TOML, Codes, load_codes
+from .profiles import check_profiles
+from .schema import LANGS, RESULT, Tree, TreeError
 from .walks import summarize_paths
 
 
@@ -101,3 +103,18 @@ def validate(tree: Tree, article_exists: Callable[[str, str], bool] | None = Non
     if article_exists is not None:
         problems += check_articles(tree, article_exists)
     return problems
+
+
+def validate_shipped(tree: Tree, article_exists: Callable[[str, str], bool] | None = None,
+                     codes: bool = True) -> tuple[list[str], Codes | None]:
+    """What `check` and the site build both hold the shipped data to: the tree, every portal profile,
+    and (with `codes`; not for a tree of one's own) the platform codes against the tree's facts. The
+    problems, one line each, and the codes when they loaded."""
+    problems = validate(tree, article_exists) + check_profiles()
+    loaded = None
+    if codes:
+        try:
+            loaded = load_codes(CODES_TOML, tree)
+        except TreeError as err:
+            problems += err.problems
+    return problems, loaded

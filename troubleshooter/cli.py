@@ -15,15 +15,14 @@ from collections.abc import Mapping
 from typing import Any, NoReturn, TextIO
 
 from . import load_tree, tree_for
-from .checks import validate
+from .checks import validate_shipped
 from .walks import summarize_paths
-from .codes import CODES_TOML, load_codes
 from .decoding import explain, explain_text
 from .engine import QuestionStep, ResultStep, choose, result, several, step
 from .facts import FactError, read_strict
 from .graph import to_dot, tree_graph
 from .langs import article_path
-from .profiles import check_profiles, profile_ids
+from .profiles import profile_ids
 from .render import render_text, ui, value_label
 from .schema import LANGS, Text, Tree, TreeError, Value
 from .views import paths_text
@@ -109,11 +108,7 @@ def interactive(tree: Tree, lang: str, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def check(tree: Tree, stdout: TextIO, codes: bool = True) -> int:
-    problems = validate(tree) + check_profiles()
-    try:  # the platform codes are checked against the shipped tree's facts (a tree of your own: skipped)
-        found = load_codes(CODES_TOML, tree) if codes else None
-    except TreeError as err:
-        problems += err.problems
+    problems, found = validate_shipped(tree, codes=codes)  # a tree of your own: no codes check (its facts differ)
     if problems:
         raise TreeError(problems)
     s = summarize_paths(tree).stats
