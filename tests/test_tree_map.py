@@ -268,14 +268,12 @@ def test_the_map_scrolls_in_its_box_at_360_px_and_loads_nothing_else(browser, se
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["integrate/tree-review.html", "en/integrate/tree-review.html"])
-def test_the_review_page_has_no_serious_axe_violations(browser, server: Server, path: str) -> None:
+def test_the_review_page_has_no_serious_axe_violations(page, server: Server, path: str, scheme: str) -> None:
     from test_accessibility import serious_violations
 
-    context = browser.new_context()
-    page = context.new_page()
-    try:
-        page.goto(server.url + path)
-        assert serious_violations(page) == []
-    finally:
-        context.close()
+    page.emulate_media(color_scheme=scheme)
+    page.goto(server.url + path)
+    assert page.get_attribute("body", "data-md-color-scheme") == ("slate" if scheme == "dark" else "default")
+    assert serious_violations(page) == []
