@@ -88,14 +88,17 @@ def findings(tree: Tree, facts: Facts) -> list[Finding]:
 @lru_cache(maxsize=16384)  # the walk asks again for the same facts at each result it passes
 def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
     facts = dict(items)
+    known, restricted = facts.keys(), tree.restricted_regions
     found = []
     for cause in tree.causes:
         if cause.id in tree.hidden:
             continue
-        held = [alt for alt in cause.when if alt.needs <= facts.keys()
-                and all(m.accepts(facts.get(fid, UNKNOWN), tree.restricted_regions) for fid, m in alt.facts)]
-        if held:
-            best = min(held, key=lambda a: CONFIDENCE.index(a.confidence))
+        best = None  # the strongest alternative that holds (the first of equals)
+        for alt in cause.when:
+            if (alt.needs <= known and (best is None or CONFIDENCE.index(alt.confidence) < CONFIDENCE.index(best.confidence))
+                    and all(m.accepts(facts.get(fid, UNKNOWN), restricted) for fid, m in alt.facts)):
+                best = alt
+        if best is not None:
             found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
                                  best.confidence))
     many = facts.get(MANY_CARDS) == "yes"
