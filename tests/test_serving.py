@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import brotli
 import pytest
 
-from conftest import BOOT_MS, LIVE, ROOT, VIOLATIONS, Server, served
+from conftest import BOOT_MS, LIVE, ROOT, VIOLATIONS, served
 
 sys.path.insert(0, str(ROOT / "hooks"))
 import csp as csp_hook  # noqa: E402
