@@ -11,7 +11,6 @@ from collections.abc import Callable
 from .codes import CODES_TOML, Codes, load_codes
 from .profiles import check_profiles
 from .schema import LANGS, RESULT, Tree, TreeError
-from .walks import summarize_paths
 
 
 def check_graph(tree: Tree) -> list[str]:
@@ -84,6 +83,8 @@ def _number_ranges(tree: Tree) -> list[str]:
 
 
 def check_paths(tree: Tree) -> list[str]:
+    from .walks import summarize_paths  # here, not at the top: the browser checks profiles' graphs, never walks
+
     return summarize_paths(tree).problems
 
 
