@@ -150,8 +150,8 @@ def browser(playwright) -> Iterator[object]:
 def profile(playwright, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """One Chromium profile on disk for the run (one per xdist worker), in which each `page` opens.
     Why: V8 keeps the compiled Pyodide (pyodide.asm.wasm) in the profile's code cache, so a page that
-    boots Pyodide after the first costs about half the CPU (measured: 2.9 s against 6.2 s), which is most
-    of the suite's time. Incognito contexts, even one shared, keep no such cache. Nothing else carries over:
+    boots Pyodide after the first costs about half the CPU (measured: 2.9 s against 6.2 s), the largest
+    single cost of a browser test. Incognito contexts, even one shared, keep no such cache. Nothing else carries over:
     each test's page forgets its storage, cookies and permissions when it closes (`page`)."""
     ctx = playwright.chromium.launch_persistent_context(
         str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
