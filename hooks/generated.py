@@ -14,6 +14,7 @@ from _project import ROOT, page_lang, site_tree, to_lang_root
 from mkdocs.exceptions import PluginError
 from troubleshooter.codes import CODES_TOML, load_codes
 from troubleshooter.parsing import read_table
+from troubleshooter.schema import Tree
 from troubleshooter.tables import causes_table, facts_table, keys_table, platform_tables
 
 if TYPE_CHECKING:
@@ -32,13 +33,14 @@ def contract_changes(lang: str) -> str:
     return "\n".join(f"- **{c['version']}** ({c['date']}): {c[lang]}" for c in changes)
 
 
-MARKERS: dict[str, Callable[[str, str], str]] = {  # marker -> (language, path to its root) -> Markdown
-    "<!-- facts-table -->": lambda lang, to_root: facts_table(site_tree(), lang),
-    "<!-- causes-table -->": lambda lang, to_root: causes_table(site_tree(), lang, to_root),
-    "<!-- contract-changes -->": lambda lang, to_root: contract_changes(lang),
-    # codes.toml: tree_check.py has validated it in on_config
-    "<!-- stop-reasons-tables -->": lambda lang, to_root: platform_tables(load_codes(CODES_TOML, site_tree()), site_tree(), lang, to_root),
-    "<!-- codes-keys-table -->": lambda lang, to_root: keys_table(load_codes(CODES_TOML, site_tree()), site_tree(), lang),
+# marker -> (tree, language, path to the language's root) -> Markdown. codes.toml was validated in on_config
+# (tree_check.py).
+MARKERS: dict[str, Callable[[Tree, str, str], str]] = {
+    "<!-- facts-table -->": lambda tree, lang, to_root: facts_table(tree, lang),
+    "<!-- causes-table -->": causes_table,
+    "<!-- contract-changes -->": lambda tree, lang, to_root: contract_changes(lang),
+    "<!-- stop-reasons-tables -->": lambda tree, lang, to_root: platform_tables(load_codes(CODES_TOML, tree), tree, lang, to_root),
+    "<!-- codes-keys-table -->": lambda tree, lang, to_root: keys_table(load_codes(CODES_TOML, tree), tree, lang),
 }
 
 
@@ -46,7 +48,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     found = [m for m in MARKERS if m in markdown]
     if not found:
         return None
-    lang, to_root = page_lang(page, config), to_lang_root(page)
+    tree, lang, to_root = site_tree(), page_lang(page, config), to_lang_root(page)
     for marker in found:
-        markdown = markdown.replace(marker, MARKERS[marker](lang, to_root))
+        markdown = markdown.replace(marker, MARKERS[marker](tree, lang, to_root))
     return markdown
