@@ -5,8 +5,10 @@ no CPU on it per request.
 
 Runs after every other hook and plugin (priority -200, after mkdocs-static-i18n rewrites the search
 index), on whatever files the build produced, so it needs no list of them. Brotli at its best quality
-takes ~40 s for all files, so results are cached in `.cache/precompressed/` by the sha256 of the
-source: only the first build on a machine pays. `mkdocs serve` skips this, as it serves no `.gz`.
+takes ~90 s of CPU for all files (half of it Pyodide's wasm: lower qualities cost the cold visit 50 KB
+or more), so results are cached in `.cache/precompressed/` by the sha256 of the source, and only the
+first build on a machine pays; that build compresses on every core, largest file first (brotli and zlib
+release the GIL, so threads suffice). `mkdocs serve` skips this, as it serves no `.gz`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,7 +67,7 @@ def compressed(data: bytes, suffix: str) -> bytes:
         return key.read_bytes()
     out = ENCODERS[suffix](data)
     CACHE.mkdir(parents=True, exist_ok=True)
-    tmp = key.with_name(f"{key.name}.{os.getpid()}.tmp")
+    tmp = key.with_name(f"{key.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # two files may share content
     tmp.write_bytes(out)
     os.replace(tmp, key)  # atomic: two builds at once never read half a file
     return out
@@ -99,7 +103,8 @@ def on_post_build(config: MkDocsConfig) -> None:
         return
     if not outer_build(config):
         return
-    for path in candidates(Path(config.site_dir)):
-        precompress(path)
+    largest_first = sorted(candidates(Path(config.site_dir)), key=lambda p: p.stat().st_size, reverse=True)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(precompress, largest_first))  # list(): a worker's exception is raised here
     if CACHE.is_dir():
         prune_cache()
