@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from troubleshooter.browser import handle
 
-from conftest import BOOT_MS, LIVE, ROOT, Server
+from conftest import BOOT_MS, LIVE, ROOT, Server, profile_page
 from test_tree_validation import CASES
 
 NASTY = st.sampled_from(["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"'><svg onload=alert(1)>",
@@ -80,18 +80,19 @@ def test_the_cli_answers_any_facts_with_a_result_or_one_line(text: str) -> None:
     assert code == 0 or (err.getvalue().count("\n") == 1 and "Traceback" not in err.getvalue())
 
 
-@pytest.fixture(scope="module")
-def live_page(browser, server: Server) -> Iterator[object]:
-    context = browser.new_context()
-    page = context.new_page()
+def watch_dialogs(page) -> None:
+    """Any alert() an injection managed to run, into `page.dialogs` (dismissed, so the test goes on)."""
     page.dialogs = []
-    page.errors = []
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(server.url + "en/troubleshooter.html")
-    page.wait_for_selector(LIVE, timeout=BOOT_MS)
-    yield page
-    context.close()
+
+
+@pytest.fixture(scope="module")
+def live_page(profile, server: Server) -> Iterator[object]:
+    with profile_page(profile) as page:
+        watch_dialogs(page)
+        page.goto(server.url + "en/troubleshooter.html")
+        page.wait_for_selector(LIVE, timeout=BOOT_MS)
+        yield page
 
 
 def assert_usable(page, scope: str) -> None:
@@ -113,7 +114,7 @@ def test_any_url_query_leaves_the_page_usable(live_page, query: list) -> None:
 
 
 @pytest.fixture(scope="module")
-def embed_portal(browser, site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+def embed_portal(profile, site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     help_site = Server(site, headers={"Access-Control-Allow-Origin": "*"})
     folder = tmp_path_factory.mktemp("portal")
     (folder / "index.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Portal</title>
@@ -123,17 +124,13 @@ def embed_portal(browser, site: Path, tmp_path_factory: pytest.TempPathFactory) 
     portal = Server(folder)
     html = (folder / "index.html").read_text().replace("ORIGIN", portal.url.rstrip("/"))
     (folder / "index.html").write_text(html)
-    context = browser.new_context()
-    page = context.new_page()
-    page.dialogs, page.errors = [], []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(portal.url)
-    page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
-    page.frame_locator("#f").locator(LIVE).wait_for(timeout=BOOT_MS)
-    page.site_origin = help_site.url.rstrip("/")
-    yield page
-    context.close()
+    with profile_page(profile) as page:
+        watch_dialogs(page)
+        page.goto(portal.url)
+        page.wait_for_selector(f"iot-troubleshooter {LIVE}", timeout=BOOT_MS)
+        page.frame_locator("#f").locator(LIVE).wait_for(timeout=BOOT_MS)
+        page.site_origin = help_site.url.rstrip("/")
+        yield page
     portal.close()
     help_site.close()
 
