@@ -5,6 +5,7 @@ everything works without JavaScript; the script that brings the live engine is a
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from _project import page_lang, site_tree, to_lang_root
@@ -28,7 +29,17 @@ def widget(lang: str, article_base: str = "", url_mode: str = "push") -> str:
     attrs = {"id": "iot-ts", "data-engine": "static", "data-lang": lang, "data-article-base": article_base,
              "data-url-mode": url_mode}
     attrs |= {f'data-msg-{key.replace("_", "-")}': ui(tree, key, lang) for key in ("loading", "engine_failed", "file_note")}
-    return widget_html(attrs, render_fallback(tree, lang, article_base))
+    return widget_html(attrs, unsearched(render_fallback(tree, lang, article_base)))
+
+
+def unsearched(steps: str) -> str:
+    """The static steps, kept out of Material's search index. Indexed, they were some 90 sections per
+    language (a question repeats on every path to it) that crowded the articles out of the results, led
+    to steps the live widget replaces, and made up 40 % of the index every page loads and indexes.
+    Material skips an element marked `data-search-exclude`, but still makes an entry, titled like the
+    page, for each heading inside one: so the headings are marked too. The troubleshooter page's own
+    text stays searchable."""
+    return re.sub(r'<(h[1-6]|div class="ts-steps")(?=[ >])', r"<\1 data-search-exclude", steps)
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str | None:

@@ -175,3 +175,18 @@ def test_the_no_javascript_troubleshooter_page_stays_within_its_budget(site: Pat
     page = site / ("" if lang == "zh" else "en/") / "troubleshooter.html"
     size = len(gzip.compress(page.read_bytes(), 6))
     assert size <= 40 * 1024, f"{page.name} ({lang}) is {size / 1024:.1f} KB gzip; the budget is 40 KB"
+
+
+@pytest.mark.parametrize("page", ["troubleshooter.html", "en/troubleshooter.html"])
+def test_search_indexes_the_troubleshooter_page_not_its_static_steps(site: Path, page: str) -> None:
+    """The steps (a question on each path to it) would crowd the articles out of the results and lead to
+    steps the live widget replaces (hooks/troubleshooter_page.py, unsearched); the page's own text stays."""
+    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    entries = [d for d in index["docs"] if d["location"].split("#")[0] == page]
+    assert [d["location"] for d in entries] == [page], "one entry: the page's introduction"
+    tree = default_tree()
+    lang = "en" if page.startswith("en/") else "zh"
+    indexed = (entries[0]["title"] + entries[0]["text"]).replace("\u200b", "")
+    for question in tree.questions.values():
+        assert question.text.get(lang) not in indexed, f"question {question.id} is in the index"
+    assert len(entries[0]["text"]) > 100, "the page's introduction is searchable"
