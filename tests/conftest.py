@@ -4,6 +4,7 @@ installs it, and a skipped browser test would hide a broken troubleshooter."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -62,6 +63,12 @@ class SiteBuild:
         return self.dest
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A folder the whole run shares: under xdist each worker's temporary folder is inside it."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
 NEEDS_SITE = pytest.StashKey[bool]()
 
 
@@ -78,8 +85,7 @@ def site_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     if not request.config.stash.get(NEEDS_SITE, True):
         yield None
         return
-    shared = tmp_path_factory.getbasetemp()  # under xdist, each worker's is inside the run's, which they share
-    build = SiteBuild(shared if worker_id == "master" else shared.parent)
+    build = SiteBuild(run_folder(tmp_path_factory, worker_id))
     yield build
     build.thread.join()  # never leave a build running behind the session
 
@@ -222,12 +228,20 @@ def search(page, query: str) -> list[str]:
     return page.eval_on_selector_all(".md-search-result__item > a", "els => els.map(a => a.href)")
 
 
+CHECK = [sys.executable, "-m", "troubleshooter", "check"]
+
+
 @pytest.fixture(scope="session")
-def checked() -> subprocess.CompletedProcess[str]:
-    """`python -m troubleshooter check` on the shipped tree, run once for the tests that read its report
-    (it walks every state of the tree: seconds of CPU)."""
-    return subprocess.run([sys.executable, "-m", "troubleshooter", "check"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+def checked(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> subprocess.CompletedProcess[str]:
+    """`python -m troubleshooter check` on the shipped tree, run once per run for the tests that read its
+    report (it walks every state of the tree: seconds of CPU); xdist workers share it like the site."""
+    folder = run_folder(tmp_path_factory, worker_id)
+    saved = folder / "check.json"
+    with FileLock(str(folder / "check.lock")):
+        if not saved.exists():
+            proc = subprocess.run(CHECK, cwd=ROOT, capture_output=True, text=True, timeout=300)
+            saved.write_text(json.dumps({"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}))
+    return subprocess.CompletedProcess(CHECK, **json.loads(saved.read_text()))
 
 
 def artifact(name: str) -> Path:
