@@ -107,6 +107,10 @@ STORIES = [
     Story("A colleague paused the cards to save money",
           ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=nothing", "other=yes",
            "=> manual_stop:likely"]),
+    Story("The platform says the owner stopped the card; they pressed resume, but it is still down and nothing "
+          "else is wrong: the resume itself is what is left (a frozen card, or one only the seller can resume)",
+          ["symptom=no_service", "stop_reason=owner_request", "=> manual_stop:confirmed", "still", "account=fine",
+           "event=nothing", "other=no", "=> resume_pending:likely"]),
     Story("A tracker in a drawer for a year",
           ["symptom=no_service", "stop_reason=unknown", "account=unknown", "event=nothing", "other=idle",
            "=> idle_cancelled:possible"]),
