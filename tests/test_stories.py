@@ -137,6 +137,17 @@ STORIES = [
     Story("A single card in arrears that also sat in a phone (per-card causes come first)",
           ["symptom=no_service", "stop_reason=unknown", "=> phone_use:likely, arrears:likely"],
           facts={"balance": "arrears", "device": "phone"}),
+    Story("A portal whose platform says the plan expired (Huawei Cloud 套餐到期停机), five months ago: the same as "
+          "a person who picks that stop reason, so the number may be cancelled too",
+          ["=> expired_grace:confirmed, expired_cancelled:possible"],
+          facts={"stop_reason": ("expired",), "months_expired": 5}),
+    Story("A portal that knows the bill was paid but the card is still stopped: the resume is what is left, as "
+          "for a person who gives that answer",
+          ["symptom=no_service", "stop_reason=unknown", "=> resume_pending:likely"],
+          facts={"balance": "paid_still_stopped"}),
+    Story("A portal whose platform says the data limit stopped the card: the data is used up, as when a person "
+          "picks that reason",
+          ["=> over_quota:confirmed"], facts={"stop_reason": ("data_cap",)}),
     Story("A portal that passes data-only symptoms", ["=> calls_restricted:likely"],
           facts={"symptom": "calls_sms_only"}),
     Story("A device in Xinjiang that has always worked there is not told about restricted regions",

@@ -30,7 +30,7 @@ def problems(path: Path) -> list[str]:
 
 CASES = [
     ('next = "months_expired"\n', 'next = "nowhere"\n', "question account: option 1 leads to nowhere, which does not exist"),
-    ('value = "arrears"\nnext = "result"\n', 'value = "arrears"\n', "question account option 2: leads nowhere"),
+    ('value = "arrears"\nnext = "result"\n', 'value = "arrears"\n', "question stop_reason option 1: leads nowhere"),
     ('text.en = "What do the card\'s account and plan show?"\n', '', "question account.text: missing the en translation"),
     ('title.zh = "欠费停机"\n', '', "cause arrears.title: missing the zh translation"),
     ('not_sure = "other"\nthen = "other"', 'not_sure = "symptom"\nthen = "other"', "question symptom: is part of a cycle"),
@@ -49,6 +49,11 @@ CASES = [
      "cause expired_cancelled.when: months_expired: {min, max} needs a number fact"),
     ('[facts.months_expired]\nkind = "number"\nmin = 0', '[facts.months_expired]\nkind = "number"\nmin = "x"',
      "fact months_expired: a number fact needs whole numbers min <= max"),
+    ('expired = { plan = "expired" }', 'expired = { plan = "ended" }',
+     "fact stop_reason.brings.expired: plan = ended is not a fact and value of this tree"),
+    ('{ fixed = ["arrears", "expired_grace"] }', '{ fixed = "arrears" }',
+     "fact balance.brings.paid_still_stopped: fixed = arrears is not a fact and value of this tree (a list for"),
+    ('brings = { paid_still_stopped', 'brings = { settled', "fact balance.brings: settled is not a value of balance"),
     ('[facts.plan]\nkind = "choice"\n', '[facts.plan]\nkind = "choice"\ncolour = "red"\n', "fact plan: unknown key colour"),
     ('value = 0\nupto = 2\n', 'value = 0\nupto = 3\n',
      "question months_expired: option 1 covers months_expired 0..3, which cause expired_cancelled splits at 3..120"),

@@ -127,11 +127,26 @@ def diagnose(tree: Tree, facts: Facts) -> list[Finding]:
 
 
 def implied(tree: Tree, facts: Facts) -> Facts:
-    """The facts with what they settle added (a known stop reason means the card is stopped), so the walk
-    does not ask what the platform already told."""
-    extra = {fid: v for f, value in facts.items() if f in tree.facts and value != UNKNOWN
-             for fid, v in tree.facts[f].implies if fid not in facts}
-    return {**facts, **extra} if extra else facts
+    """The facts with what they settle added: a known stop reason means the card is stopped (`implies`), and
+    a value means what it brings (`brings`: the stop reason "expired" means an expired plan), so the walk
+    does not ask what the platform already told, and a portal's or a code's facts mean what a person's
+    answer does. A fact holding several values gains the brought ones; others are only added."""
+    out = dict(facts)
+    for f, value in facts.items():
+        fact = tree.facts.get(f)
+        if fact is None or value == UNKNOWN:
+            continue
+        for fid, v in fact.implies:
+            out.setdefault(fid, v)
+        for own, fid, v in fact.brings:
+            if own in several(value) and (fid not in facts or tree.facts[fid].multiple):
+                if tree.facts[fid].multiple:
+                    have = set(several(out.get(fid))) | set(several(v))
+                    have.discard(UNKNOWN)
+                    out[fid] = tuple(x for x in tree.facts[fid].values if x in have)
+                else:
+                    out.setdefault(fid, v)
+    return out if out != facts else facts
 
 
 def walk(tree: Tree, facts: Facts) -> Walk:
@@ -285,5 +300,5 @@ def result(tree: Tree, facts: Facts, answers: tuple[tuple[Fact, Value], ...] | N
     if answers is None:
         answers = tuple((tree.facts[f], facts[f]) for f in tree.facts if f in facts)
     unknown = tuple(fact for fact, value in answers if value == UNKNOWN)
-    found = tuple(diagnose(tree, facts))
+    found = tuple(diagnose(tree, implied(tree, facts)))
     return ResultStep(found, answers, unknown, back, still_not_working(tree, facts, found))

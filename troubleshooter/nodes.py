@@ -19,7 +19,7 @@ NOT_SURE = Text("不确定", "Not sure")  # replaced by [ui] not_sure when the t
 def parse_fact(p: Parser, fid: str, raw: Any, cause_ids: tuple[str, ...]) -> Fact:
     where = f"fact {fid}"
     raw = p.table(raw, where)
-    plain_keys(p, raw, where, ("kind", "values", "multiple", "min", "max", "label", "howto", "implies"))
+    plain_keys(p, raw, where, ("kind", "values", "multiple", "min", "max", "label", "howto", "implies", "brings"))
     kind = raw.get("kind")
     if kind not in FACT_KINDS:
         p.problem(where, f"kind must be one of {', '.join(FACT_KINDS)}")
@@ -41,10 +41,19 @@ def parse_fact(p: Parser, fid: str, raw: Any, cause_ids: tuple[str, ...]) -> Fac
     implies = p.table(raw.get("implies", {}), f"{where}.implies")
     if not all(isinstance(v, str) for v in implies.values()):
         p.problem(f"{where}.implies", "expected { fact = \"value\" } with plain values")
+    brings: list[tuple[str, str, str | tuple[str, ...]]] = []  # checked against the other facts in schema.py
+    for own, sets in p.table(raw.get("brings", {}), f"{where}.brings").items():
+        for other, value in p.table(sets, f"{where}.brings.{own}").items():
+            if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+                value = tuple(value)
+            if not isinstance(value, (str, tuple)):
+                p.problem(f"{where}.brings.{own}", f"expected {{ fact = \"value\" }} or a list of values, not {shown(value)}")
+                continue
+            brings.append((str(own), str(other), value))
     return Fact(fid, str(kind), values, lo if is_whole(lo) else 0, hi if is_whole(hi) else 0,
                 p.text(raw.get("label"), f"{where}.label") or Text("", ""),
                 p.text(raw.get("howto"), f"{where}.howto") or Text("", ""), multiple,
-                tuple((str(k), str(v)) for k, v in implies.items()))
+                tuple((str(k), str(v)) for k, v in implies.items()), tuple(brings))
 
 
 def value_ok(fact: Fact, value: Any, regions: Mapping[str, Any]) -> bool:
@@ -135,6 +144,10 @@ def _option(p: Parser, opt: Mapping[str, Any], where: str, fact: Fact, facts: Ma
             p.problem(where, f"sets unknown fact {shown(fid)}; expected one of {', '.join(facts)}")
         elif fid != fact.id or "value" not in opt:
             sets.append((fid, parse_matcher(p, other, raw, f"{where}.set", regions)))
+    if "value" in opt and upto is None:  # the answer means what its value brings (the fact's `brings`)
+        named = {fid for fid, _ in sets}
+        sets += [(fid, Matcher(frozenset(v if isinstance(v, tuple) else (v,))))
+                 for own, fid, v in fact.brings if own == value and fid not in named]
     if not sets:
         p.problem(where, "sets nothing; give it value = … or set = { fact = \"value\" }")
         sets.append((fact.id, Matcher(frozenset({UNKNOWN}))))

@@ -55,6 +55,9 @@ class Fact:
     howto: Text
     multiple: bool  # holds several values at once (a tuple), e.g. several stop reasons
     implies: tuple[tuple[str, str], ...] = ()  # facts any known value of this one settles (a stop reason: stopped)
+    # (value, fact, its value): what one value settles besides, wherever it comes from (a person's answer, a
+    # portal, a platform code): a stop reason "plan expired" means the plan has expired
+    brings: tuple[tuple[str, str, str | tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ def tree_version(data: Mapping[str, Any]) -> str:
 
 def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     """Build a Tree from raw data, or raise TreeError listing every problem found."""
-    from .nodes import parse_cause, parse_fact, parse_question
+    from .nodes import parse_cause, parse_fact, parse_question, value_ok
 
     p = Parser(source)
     plain_keys(p, data, "the top level", ("settings", "facts", "questions", "causes", "regions", "ui"))
@@ -212,6 +215,14 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
         for fid, value in fact.implies:
             if fid not in facts or value not in facts[fid].values:
                 p.problem(f"fact {fact.id}.implies", f"{fid} = {value} is not a fact and value of this tree")
+        for own, fid, value in fact.brings:
+            target = facts.get(fid)
+            if own not in fact.values or own == UNKNOWN:
+                p.problem(f"fact {fact.id}.brings", f"{own} is not a value of {fact.id}")
+            elif target is None or isinstance(value, tuple) != target.multiple \
+                    or not all(value_ok(target, v, regions) and v != UNKNOWN for v in (value if isinstance(value, tuple) else (value,))):
+                p.problem(f"fact {fact.id}.brings.{own}", f"{fid} = {value!s} is not a fact and value of this tree "
+                          "(a list for a fact that holds several values, else one value)")
     start = settings.get("start")
     if start not in questions:
         p.problem("settings.start", f"names question {start!s}, which does not exist; expected one of {', '.join(questions)}")
