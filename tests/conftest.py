@@ -180,15 +180,16 @@ def profile_page(profile) -> Iterator[object]:
     try:
         yield pg
     finally:
-        if not pg.is_closed():
-            cdp = profile.new_cdp_session(pg)
-            for origin in origins:
-                cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": FORGET})
-            cdp.detach()
-        profile.clear_cookies()
-        profile.clear_permissions()
+        # Pages first, storage after: a page still open could write again (Material saves its palette on
+        # load) after its origin was cleared, and the next test would read it.
         for other in profile.pages[1:]:  # the profile's first, blank page stays: the browser lives while a page does
             other.close()
+        cdp = profile.new_cdp_session(profile.pages[0])
+        for origin in origins:
+            cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": FORGET})
+        cdp.detach()
+        profile.clear_cookies()
+        profile.clear_permissions()
 
 
 @pytest.fixture()
