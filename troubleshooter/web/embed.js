@@ -112,6 +112,7 @@ class IotTroubleshooter extends HTMLElement {
     });
     if (this.root.dataset.engine !== "pyodide") this.say(WORDS[lang].loading);
     const key = this.attrKey;
+    this.widget.live.inert = true; // the step on screen answers the old facts: not clickable until the new one paints
     return this.show("").then((res) => { if (res) this.rendered = key; });
   }
 
@@ -121,6 +122,7 @@ class IotTroubleshooter extends HTMLElement {
     if (!res) return null;
     this.say(null);
     this.widget.live.hidden = false;
+    this.widget.live.inert = false;
     this.root.dataset.engine = "pyodide";
     return res;
   }
