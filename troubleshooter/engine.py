@@ -140,12 +140,8 @@ def implied(tree: Tree, facts: Facts) -> Facts:
             out.setdefault(fid, v)
         for own, fid, v in fact.brings:
             if own in several(value) and (fid not in facts or tree.facts[fid].multiple):
-                if tree.facts[fid].multiple:
-                    have = set(several(out.get(fid))) | set(several(v))
-                    have.discard(UNKNOWN)
-                    out[fid] = tuple(x for x in tree.facts[fid].values if x in have)
-                else:
-                    out.setdefault(fid, v)
+                out[fid] = gained(tree.facts[fid], out.get(fid), several(v)) if tree.facts[fid].multiple \
+                    else out.get(fid, v)
     return out if out != facts else facts
 
 
@@ -194,15 +190,18 @@ def choose(tree: Tree, facts: Facts, option: Option) -> dict[str, Value]:
     out = dict(facts)
     for fid, matcher in option.sets:
         fact = tree.facts[fid]
-        if fact.multiple:  # "unknown" alone stays the plain value every fact uses for it
-            have = set(several(out.get(fid))) | set(matcher.values)
-            if have != {UNKNOWN}:
-                have.discard(UNKNOWN)
-            values = tuple(v for v in fact.values if v in have)
-            out[fid] = UNKNOWN if values == (UNKNOWN,) else values
-        else:
-            out[fid] = matcher.first
+        out[fid] = gained(fact, out.get(fid), tuple(matcher.values)) if fact.multiple else matcher.first
     return out
+
+
+def gained(fact: Fact, held: Value | None, values: tuple[str | int, ...]) -> Value:
+    """A fact holding several values, after it gains `values`: in the fact's order, and "unknown" alone
+    stays the plain value every fact uses for it."""
+    have = set(several(held)) | set(values)
+    if have != {UNKNOWN}:
+        have.discard(UNKNOWN)
+    kept = tuple(v for v in fact.values if v in have)
+    return UNKNOWN if kept == (UNKNOWN,) else kept
 
 
 def without(tree: Tree, facts: Facts, fid: str, values: tuple[str | int, ...] | None = None) -> dict[str, Value]:
