@@ -3,7 +3,8 @@ causes they should be told, in order, with how sure we are. Written before the t
 
 A story is a list of moves: "question=option" answers the current question (and checks it is the one
 asked), "still" says "still not working" on the current result, and "=> cause:confidence, …" checks the
-current step is a result with exactly those findings in that order. `facts` are a portal's locked facts.
+current step is a result with exactly those findings in that order. `facts` are a portal's locked facts
+(platform codes such as "huawei.operatorStatus" included).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 
 from troubleshooter import default_tree
 from troubleshooter.engine import QuestionStep, ResultStep, choose, diagnose, step
+from troubleshooter.facts import parse_facts
 
 TREE = default_tree()
 
@@ -27,7 +29,8 @@ class Story:
 
 def play(story: Story) -> list[str]:
     """Plays the moves through the engine exactly as the page does; returns the questions asked."""
-    facts, locked = dict(story.facts), frozenset(story.facts)
+    facts = parse_facts(TREE, story.facts)  # as a portal's locked facts: platform codes decoded
+    locked = frozenset(facts)
     asked: list[str] = []
     for move in story.moves:
         current = step(TREE, facts, locked)
@@ -150,6 +153,37 @@ STORIES = [
           ["=> over_quota:confirmed"], facts={"stop_reason": ("data_cap",)}),
     Story("A portal that passes data-only symptoms", ["=> calls_restricted:likely"],
           facts={"symptom": "calls_sms_only"}),
+    Story("A reseller's portal shows the card active (Huawei Cloud 正常) while this month's data is over the plan: "
+          "a data stop shows as 已停用, so the device comes first and the data only if the status lags",
+          ["=> not_suspended:likely, over_quota:possible"],
+          facts={"huawei.operatorStatus": -1, "data_usage": "over_plan"}),
+    Story("A card shown active whose account is in arrears and which once sat in a phone: both stops would show",
+          ["=> not_suspended:likely, phone_use:possible, arrears:possible"],
+          facts={"symptom": "active_offline", "balance": "arrears", "device": "phone"}),
+    Story("A China Telecom card moved to a new tracker: Huawei Cloud's console still shows it 在用, yet the "
+          "network refuses it until it is rebound",
+          ["=> device_binding:likely, not_suspended:likely"],
+          facts={"symptom": "active_offline", "device": "other_device"}),
+    Story("The platform shows 在用; the device checks did not help; the card had been moved to a new camera",
+          ["symptom=active_offline", "=> not_suspended:likely", "still", "account=fine", "event=other_device",
+           "=> device_binding:likely"]),
+    Story("The platform shows 在用; the device checks did not help; the plan's data is used up (at a month's "
+          "start the status can lag)",
+          ["symptom=active_offline", "=> not_suspended:likely", "still", "account=over_plan",
+           "=> over_quota:possible"]),
+    Story("The platform shows 在用 and nothing the person knows explains it: the seller looks the card up",
+          ["symptom=active_offline", "=> not_suspended:likely", "still", "account=fine", "event=nothing",
+           "other=no", "=> contact_carrier:possible"]),
+    Story("An Alibaba Cloud portal whose card is being resumed (SimStatus Resuming, 恢复中): wait for it",
+          ["=> resume_pending:likely"], facts={"aliyun.SimStatus": "Resuming"}),
+    Story("Someone whose platform says the card is being resumed (复机中)",
+          ["symptom=resuming", "=> resume_pending:likely"]),
+    Story("A truck tracker that went to Yunnan for the first time and stopped there",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=new_area", "location=CN-YN",
+           "=> region_restricted:possible"]),
+    Story("A fleet manager: many cards stopped the same day, and one of them had been tried in a phone (Huawei "
+          "Cloud may bar every card on the account for that)",
+          ["symptom=many", "stop_reason=unknown", "account=fine", "event=phone", "=> phone_use:likely"]),
     Story("A device in Xinjiang that has always worked there is not told about restricted regions",
           ["symptom=no_service", "stop_reason=none_shown", "account=arrears", "=> arrears:likely"],
           facts={"location": "CN-XJ", "worked_here_before": "yes"}),

@@ -64,6 +64,13 @@ CASES = [
     ('confidence = "possible" }]\ntitle.zh = "长期没用', 'confidence = "sure" }]\ntitle.zh = "长期没用',
      "cause idle_cancelled.when: confidence must be likely or possible"),
     ('not_sure = "stop_reason"\n', '', "question symptom: has no not_sure"),
+    ('causes = ["expired_cancelled",', 'causes = ["contact_carrier", "expired_cancelled",',
+     "doubt 1.causes: expected a list of cause ids, from"),
+    ('when = [{ symptom = "active_offline" }]\ncauses', 'when = [{ symptom = "offline" }]\ncauses',
+     "doubt 1.when: symptom = offline is not a value of that fact"),
+    ('when = [{ symptom = "active_offline" }]\ncauses', 'when = [{ symptom = "active_offline", confidence = "likely" }]\ncauses',
+     "doubt 1.when: expected a list of { fact = \"value\" } tables (no confidence"),
+    ('[[doubts]]\nwhen', '[[doubts]]\nsure = true\nwhen', "doubt 1: unknown key sure"),
 ]
 
 

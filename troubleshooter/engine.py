@@ -88,19 +88,22 @@ def findings(tree: Tree, facts: Facts) -> list[Finding]:
 @lru_cache(maxsize=16384)  # the walk asks again for the same facts at each result it passes
 def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
     facts = dict(items)
-    known, restricted = facts.keys(), tree.restricted_regions
+    restricted = tree.restricted_regions
     found = []
     for cause in tree.causes:
         if cause.id in tree.hidden:
             continue
         best = None  # the strongest alternative that holds (the first of equals)
         for alt in cause.when:
-            if (alt.needs <= known and (best is None or CONFIDENCE.index(alt.confidence) < CONFIDENCE.index(best.confidence))
-                    and all(m.accepts(facts.get(fid, UNKNOWN), restricted) for fid, m in alt.facts)):
+            if (best is None or CONFIDENCE.index(alt.confidence) < CONFIDENCE.index(best.confidence)) \
+                    and alt.holds(facts, restricted):
                 best = alt
         if best is not None:
+            confidence = best.confidence
+            if confidence == "likely" and any(cause.id in d.causes and d.holds(facts, restricted) for d in tree.doubts):
+                confidence = "possible"  # doubted: e.g. a stop the platform would show, while it shows the card active
             found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
-                                 best.confidence))
+                                 confidence))
     many = facts.get(MANY_CARDS) == "yes"
     order = {c.id: i for i, c in enumerate(tree.causes)}
     return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),

@@ -11,7 +11,7 @@ from typing import Any
 
 from .parsing import Parser, Text, is_whole, plain_keys, shown
 from .schema import (ABROAD, CONFIDENCE, ELSEWHERE, FACT_KINDS, RESTRICTED, RESULT, STOP_REASON, UNKNOWN, WHO,
-                     Alternative, Cause, Fact, FixStep, Matcher, Option, Question)
+                     Alternative, Cause, Doubt, Fact, FixStep, Matcher, Option, Question)
 
 NOT_SURE = Text("不确定", "Not sure")  # replaced by [ui] not_sure when the tree has it
 
@@ -189,6 +189,22 @@ def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, F
     return Cause(cid, p.text(raw.get("title"), f"{where}.title") or Text("", ""),
                  p.text(raw.get("summary"), f"{where}.summary") or Text("", ""), tuple(steps), article, when,
                  *(flag[f] is True for f in ("fallback", "resume", "resume_pending", "account")))
+
+
+def parse_doubt(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact], regions: Mapping[str, Text | None],
+                fixable: tuple[str, ...]) -> Doubt:
+    """`when = [{ fact = value }]` and `causes = ["id", …]`: see schema.Doubt."""
+    where = f"doubt {i + 1}"
+    plain_keys(p, raw, where, ("when", "causes"))
+    alts = p.items(raw.get("when"), f"{where}.when")
+    if any("confidence" in alt for alt in alts) or raw.get("when") == []:
+        p.problem(f"{where}.when", "expected a list of { fact = \"value\" } tables (no confidence: a doubt makes causes "
+                  "\"possible\")")
+    causes = raw.get("causes")
+    if not isinstance(causes, list) or not causes or not all(isinstance(c, str) and c in fixable for c in causes):
+        p.problem(f"{where}.causes", f"expected a list of cause ids, from {', '.join(fixable)}")
+        causes = []
+    return Doubt(tuple(_alternative(p, alt, f"{where}.when", facts, regions) for alt in alts), frozenset(causes))
 
 
 def _alternative(p: Parser, alt: Mapping[str, Any], where: str, facts: Mapping[str, Fact],

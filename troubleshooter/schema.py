@@ -40,7 +40,7 @@ OPTIONAL_UI = ("contact",)  # set by a portal's profile: a plain-text contact li
 
 Value = str | int | tuple[str, ...]  # a tuple for facts that hold several values (stop_reason, fixed)
 
-__all__ = ["TreeError", "Tree", "Text", "Fact", "Option", "Question", "Cause", "FixStep", "Alternative",
+__all__ = ["TreeError", "Tree", "Text", "Fact", "Option", "Question", "Cause", "FixStep", "Alternative", "Doubt",
            "parse_tree", "LANGS", "UNKNOWN", "RESULT"]
 
 
@@ -133,6 +133,22 @@ class Alternative:
         """The facts that must be known for it to hold (those whose matcher does not accept unknown)."""
         return frozenset(fid for fid, m in self.facts if UNKNOWN not in m.values)
 
+    def holds(self, facts: Mapping[str, Value], restricted: tuple[str, ...]) -> bool:
+        return self.needs <= facts.keys() and all(m.accepts(facts.get(fid, UNKNOWN), restricted) for fid, m in self.facts)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Facts that make causes less likely: while one of `when` holds, these causes, if only the person's
+    answers bring them up, are at most "possible" (a stop the platform would show, while it shows the card
+    active). The platform's own stop reason still confirms them."""
+
+    when: tuple[Alternative, ...]
+    causes: frozenset[str]
+
+    def holds(self, facts: Mapping[str, Value], restricted: tuple[str, ...]) -> bool:
+        return any(alt.holds(facts, restricted) for alt in self.when)
+
 
 @dataclass(frozen=True)
 class Cause:
@@ -161,6 +177,7 @@ class Tree:
     ui: Mapping[str, Text]
     hidden: frozenset[str] = frozenset()  # causes a portal's profile says cannot happen to its cards
     withheld: tuple[Option, ...] = ()  # the answers that hides (never offered; a portal's fact still reads back by name)
+    doubts: tuple[Doubt, ...] = ()
 
     def question_for(self, fact: str) -> Question | None:
         return next((q for q in self.questions.values() if q.fact == fact), None)
@@ -177,10 +194,10 @@ def tree_version(data: Mapping[str, Any]) -> str:
 
 def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     """Build a Tree from raw data, or raise TreeError listing every problem found."""
-    from .nodes import parse_cause, parse_fact, parse_question, value_ok
+    from .nodes import parse_cause, parse_doubt, parse_fact, parse_question, value_ok
 
     p = Parser(source)
-    plain_keys(p, data, "the top level", ("settings", "facts", "questions", "causes", "regions", "ui"))
+    plain_keys(p, data, "the top level", ("settings", "facts", "questions", "causes", "doubts", "regions", "ui"))
     settings = p.table(data.get("settings"), "[settings]")
     plain_keys(p, settings, "[settings]", ("start", "restricted_regions", "hidden_causes"))
     regions = {code: p.text(raw, f"regions.{code}") for code, raw in p.table(data.get("regions"), "[regions]").items()}
@@ -211,6 +228,7 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     causes = [parse_cause(p, raw, i, facts, regions) for i, raw in enumerate(causes_raw)]
     if len(set(cause_ids)) != len(cause_ids):
         p.problem("[[causes]]", "two causes have the same id; ids must be unique")
+    doubts = tuple(parse_doubt(p, raw, i, facts, regions, fixable) for i, raw in enumerate(p.items(data.get("doubts", []), "[[doubts]]")))
     for fact in facts.values():
         for fid, value in fact.implies:
             if fid not in facts or value not in facts[fid].values:
@@ -238,7 +256,8 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     offered = _offered(questions, causes, hidden)
     withheld = tuple(o for q in questions.values() for o in q.options if o not in offered[q.id].options)
     return Tree(source, tree_version(data), str(start), tuple(restricted), facts, offered,
-                tuple(causes), {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v}, hidden, withheld)
+                tuple(causes), {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v}, hidden, withheld,
+                doubts)
 
 
 def _offered(questions: dict[str, Question], causes: list[Cause], hidden: frozenset[str]) -> dict[str, Question]:

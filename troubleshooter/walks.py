@@ -26,7 +26,7 @@ MAX_AFTER_STOP_REASON = 2  # questions after the platform's stop reason is known
 MAX_AFTER_STILL = 3  # questions after "still not working" before the next result
 NOT_KNOWN = ("none_shown", UNKNOWN)  # stop reasons that do not settle anything
 
-StateKey = tuple  # ("q", question id, fixed) or ("r", cause ids, key after "still not working")
+StateKey = tuple  # ("q", question id, fixed and doubts) or ("r", cause ids, key after "still", confidences)
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,14 @@ class Steps:
                 fixed = set(engine.several(facts.get(engine.FIXED)))
                 relevant = downstream_causes(self.tree, qid)
                 waiting = any(self.tree.cause(str(c)).resume for c in fixed - relevant)
-                self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()))
+                known = engine.implied(self.tree, facts)  # a doubt in force changes what lies ahead, so it is a state
+                doubted = tuple(f"?{i}" for i, d in enumerate(self.tree.doubts)
+                                if d.causes & relevant and d.holds(known, self.tree.restricted_regions))
+                self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + doubted)
             else:
                 after = self.key(current.still) if current.still is not None else None
-                self.keys[memo] = ("r", tuple(f.cause.id for f in current.findings), after)
+                self.keys[memo] = ("r", tuple(f.cause.id for f in current.findings), after,
+                                   tuple(f.confidence for f in current.findings))
         return self.keys[memo]
 
 
