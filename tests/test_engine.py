@@ -108,7 +108,8 @@ def test_prefilled_facts_skip_their_questions_and_locked_ones_are_never_undone()
 
 
 def test_back_undoes_the_last_answer_and_the_last_still_not_working() -> None:
-    facts = choose(TREE, {"symptom": "no_service", "stop_reason": "unknown"}, TREE.questions["account"].options[1])
+    arrears = next(o for o in TREE.questions["account"].options if o.key == "arrears")
+    facts = choose(TREE, {"symptom": "no_service", "stop_reason": "unknown"}, arrears)
     result = step(TREE, facts)
     assert isinstance(result, ResultStep) and result.back == {"symptom": "no_service", "stop_reason": "unknown"}
     after = step(TREE, result.still)
@@ -220,3 +221,14 @@ def test_queries_round_trip_lists() -> None:
     assert to_query(TREE, facts) == "?stop_reason=arrears,expired&fixed=arrears"
     out = json.loads(handle(json.dumps({"query": to_query(TREE, facts), "lang": "en"})))
     assert out["facts"] == {"stop_reason": ["arrears", "expired"], "fixed": ["arrears"]}
+
+
+def test_what_a_portals_facts_settle_is_not_counted_as_asked() -> None:
+    """A portal's stop reason "only says stopped" settles that the card is stopped too, so the account
+    question is the person's first, not their second."""
+    locked = {"stop_reason": ("none_shown",)}
+    current = step(TREE, locked, frozenset(locked))
+    assert isinstance(current, QuestionStep) and current.question.id == "account"
+    assert current.number == 1
+    person = step(TREE, {"symptom": "no_service", "stop_reason": ("none_shown",)})  # who answered both
+    assert isinstance(person, QuestionStep) and person.number == 3

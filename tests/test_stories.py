@@ -184,6 +184,25 @@ STORIES = [
     Story("A fleet manager: many cards stopped the same day, and one of them had been tried in a phone (Huawei "
           "Cloud may bar every card on the account for that)",
           ["symptom=many", "stop_reason=unknown", "account=fine", "event=phone", "=> phone_use:likely"]),
+    Story("A card shown active: after the device checks and paying arrears it still is offline; a resume cannot "
+          "be what is missing for a card that was never shown stopped, so the seller looks it up",
+          ["symptom=active_offline", "=> not_suspended:likely", "still", "account=arrears", "=> arrears:possible",
+           "still", "event=nothing", "other=no", "=> contact_carrier:possible"]),
+    Story("A fleet portal whose platform shows the cards active (Huawei Cloud 正常) and knows several are offline: "
+          "nobody is asked for a stop reason", ["=> not_suspended:likely"],
+          facts={"huawei.operatorStatus": -1, "many_cards": "yes"}),
+    Story("A portal whose platform says the plan expired (Huawei Cloud 套餐到期停机) and knows it was renewed: the "
+          "resume is what is left, not how long ago it expired", ["=> resume_pending:likely"],
+          facts={"huawei.operatorStatus": 4, "balance": "paid_still_stopped"}),
+    Story("OneNET shows a one-way stop (单向停机): data may still work or not, so 'still not working' goes on to the "
+          "account", ["=> calls_restricted:likely", "still", "account=arrears", "=> arrears:likely"],
+          facts={"onenet.cardstatus": "01"}),
+    Story("A fleet manager: many cards stopped the same day, and one card was moved to another device: that one move "
+          "is unlikely to explain the others", ["symptom=many", "stop_reason=unknown", "account=fine",
+                                                "event=other_device", "=> device_binding:possible"]),
+    Story("A new camera that never worked, taken abroad: no activation helps outside the mainland, so that comes first",
+          ["=> region_restricted:likely, test_period_ended:likely"],
+          facts={"symptom": "never_worked", "location": "abroad"}),
     Story("A device in Xinjiang that has always worked there is not told about restricted regions",
           ["symptom=no_service", "stop_reason=none_shown", "account=arrears", "=> arrears:likely"],
           facts={"location": "CN-XJ", "worked_here_before": "yes"}),

@@ -124,9 +124,16 @@ def diagnose(tree: Tree, facts: Facts) -> list[Finding]:
     left = [f for f in findings(tree, facts) if f.cause.id not in fixed]
     if left:
         return left
-    waiting = tuple(c.id for c in tree.causes if c.id in fixed and c.resume)
+    waiting = awaiting_resume(tree, facts, fixed)
     special = next(c for c in tree.causes if (c.resume_pending if waiting else c.fallback))
     return [Finding(special, ((FIXED, waiting),) if waiting else (), "likely" if waiting else "possible")]
+
+
+def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str]) -> tuple[str, ...]:
+    """The dealt-with causes whose card may still need a separate resume: not those doubted by the facts (a
+    card the platform shows active was never stopped for them, so no resume is pending)."""
+    doubted = {cid for d in tree.doubts if d.holds(facts, tree.restricted_regions) for cid in d.causes}
+    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id not in doubted)
 
 
 def implied(tree: Tree, facts: Facts) -> Facts:
@@ -291,7 +298,8 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step
     answers = tuple((tree.facts[f], facts[f]) for f in order)
     back = _back(tree, facts, w, locked)
     if w.current is not None:
-        asked = sum(1 for _, o in w.path if any(fid not in locked for fid, _ in o.sets)) + 1
+        settled = locked | implied(tree, {f: facts[f] for f in locked if f in facts}).keys()  # nobody asked these
+        asked = sum(1 for _, o in w.path if any(fid not in settled for fid, _ in o.sets)) + 1
         return QuestionStep(w.current, asked, asked - 1 + longest_path(tree, w.current.id), answers, back)
     return result(tree, facts, answers, back)
 

@@ -90,8 +90,8 @@ class Steps:
                 qid = current.question.id
                 fixed = set(engine.several(facts.get(engine.FIXED)))
                 relevant = downstream_causes(self.tree, qid)
-                waiting = any(self.tree.cause(str(c)).resume for c in fixed - relevant)
                 known = engine.implied(self.tree, facts)  # a doubt in force changes what lies ahead, so it is a state
+                waiting = bool(engine.awaiting_resume(self.tree, known, fixed - relevant))
                 doubted = tuple(f"?{i}" for i, d in enumerate(self.tree.doubts)
                                 if d.causes & relevant and d.holds(known, self.tree.restricted_regions))
                 self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + doubted)
