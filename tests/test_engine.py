@@ -232,3 +232,14 @@ def test_what_a_portals_facts_settle_is_not_counted_as_asked() -> None:
     assert current.number == 1
     person = step(TREE, {"symptom": "no_service", "stop_reason": ("none_shown",)})  # who answered both
     assert isinstance(person, QuestionStep) and person.number == 3
+    fleet = step(TREE, {"many_cards": "yes"}, frozenset({"many_cards"}))  # followed "several cards", never asked
+    assert isinstance(fleet, QuestionStep) and fleet.question.id == "stop_reason" and fleet.number == 1
+
+
+def test_what_an_answer_brings_is_not_counted_as_asked() -> None:
+    """The stop reason "expired" brings an expired plan, so after "still not working" the account question
+    is passed by and "how long ago" is the person's third question, not their fourth."""
+    result = step(TREE, {"symptom": "no_service", "stop_reason": ("expired",)})
+    assert isinstance(result, ResultStep) and result.still is not None
+    current = step(TREE, result.still)
+    assert isinstance(current, QuestionStep) and current.question.id == "months_expired" and current.number == 3

@@ -298,8 +298,9 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step
     answers = tuple((tree.facts[f], facts[f]) for f in order)
     back = _back(tree, facts, w, locked)
     if w.current is not None:
-        settled = locked | implied(tree, {f: facts[f] for f in locked if f in facts}).keys()  # nobody asked these
-        asked = sum(1 for _, o in w.path if any(fid not in settled for fid, _ in o.sets)) + 1
+        # The person answered an option the walk followed by its first fact if they gave that fact: not a
+        # portal's (locked), nor one a fact implies or brings (not in `facts` at all).
+        asked = sum(1 for _, o in w.path if o.sets[0][0] in facts and o.sets[0][0] not in locked) + 1
         return QuestionStep(w.current, asked, asked - 1 + longest_path(tree, w.current.id), answers, back)
     return result(tree, facts, answers, back)
 
