@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,6 +46,23 @@ def outer_build(config: MkDocsConfig) -> bool:
     """False inside mkdocs-static-i18n's inner build of each other language; the outer build, which runs
     last, sees every language's pages, so whatever covers the whole site runs there, once."""
     return not getattr(config.plugins.get("i18n"), "building", False)
+
+
+def run_tool(args: list[str], what: str, timeout: int, hint: str, stdin: str | None = None) -> str:
+    """Run a build tool (Node, pyodide-build) from the project's root; its standard output, or a PluginError
+    that names the tool, shows the end of its output and says what to do."""
+    from mkdocs.exceptions import PluginError
+
+    try:
+        proc = subprocess.run(args, input=stdin, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        raise PluginError(f"{what} took over {timeout} s; is the machine overloaded? Run the build again") from None
+    except OSError as err:
+        raise PluginError(f"{what} could not start ({err}): {hint}") from None
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        raise PluginError(f"{what} failed with exit code {proc.returncode}:\n{tail}\n{hint}")
+    return proc.stdout
 
 
 def pyodide_version() -> str:

@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import subprocess
 from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
-from _project import NODE_MODULES, ROOT, page_lang, site_tree
+from _project import NODE_MODULES, ROOT, page_lang, run_tool, site_tree
 from mkdocs.exceptions import PluginError
 from troubleshooter.graph import text_list, to_dot, tree_graph
 from troubleshooter.views import paths_html, stats_html, version_line, view_words
@@ -54,16 +53,11 @@ def layout(dot: str) -> str:
     cached = CACHE / f"{key}.svg"
     if cached.exists():
         return cached.read_text("utf-8")
-    try:
-        run = subprocess.run(["node", str(SCRIPT)], input=dot, capture_output=True, text=True, timeout=120,
-                             cwd=ROOT)
-    except (OSError, subprocess.TimeoutExpired) as err:
-        raise PluginError(f"the tree map needs Node 20 to run Graphviz ({err}); install Node, then `make setup`") from None
-    if run.returncode != 0:
-        raise PluginError(f"the tree map could not be laid out: {run.stderr.strip() or run.returncode}")
+    svg = run_tool(["node", str(SCRIPT)], "the tree map's layout (Graphviz under Node)", 120,
+                   "the tree map could not be laid out; it needs Node 20 (install it, then `make setup`)", stdin=dot)
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(run.stdout, "utf-8")
-    return run.stdout
+    cached.write_text(svg, "utf-8")
+    return svg
 
 
 def clean_svg(svg: str, label: str) -> str:

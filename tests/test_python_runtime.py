@@ -235,3 +235,16 @@ def test_the_explanation_of_a_missing_module_is_translated() -> None:
                     "Python standard library in the Pyodide distribution due to browser limitations.")
     text = rb.explain({"message": pyodide_says, "request": '{"query": "?x=1"}'}, "check")
     assert "lacks the module 'zoneinfo'" in text and '?x=1' in text and "ignore that" in text
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["bash", "-c", "echo the-tool-said-why >&2; exit 3"], "the tool failed with exit code 3:\nthe-tool-said-why\nDo this."),
+    (["/nonexistent/tool"], "the tool could not start ("),
+    (["sleep", "5"], "the tool took over 1 s; is the machine overloaded?"),
+])
+def test_a_build_tool_that_fails_is_named_with_its_output_and_what_to_do(args: list[str], expected: str) -> None:
+    from _project import run_tool
+
+    with pytest.raises(PluginError) as caught:
+        run_tool(args, "the tool", 1, "Do this.")
+    assert expected in str(caught.value)

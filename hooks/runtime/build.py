@@ -27,13 +27,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _project import PYODIDE_NPM, ROOT, site_tree
+from _project import PYODIDE_NPM, ROOT, run_tool, site_tree
 from mkdocs.exceptions import PluginError
 from runtime.wheel import build_wheel, distribution, lock_with, source_digest
 from troubleshooter import LANGS
@@ -153,16 +152,10 @@ def run_node(job: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="pyodide-job-") as tmp:
         job_path, result_path = Path(tmp) / "job.json", Path(tmp) / "result.json"
         job_path.write_text(json.dumps(job))
-        try:
-            proc = subprocess.run([node(), str(DRIVER), str(job_path), str(result_path)],
-                                  capture_output=True, text=True, timeout=NODE_TIMEOUT_S, cwd=ROOT)
-        except subprocess.TimeoutExpired:
-            raise PluginError(f"Pyodide under Node ({DRIVER.name}, {job['mode']}) took over {NODE_TIMEOUT_S} s; "
-                              "is the machine overloaded? Run the build again") from None
-        if proc.returncode != 0 or not result_path.exists():
-            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-            raise PluginError(f"Pyodide under Node ({DRIVER.name}, {job['mode']}) failed with exit code "
-                              f"{proc.returncode}:\n{tail}\nCheck `node --version` (20 or newer) and run `npm ci`")
+        what, hint = f"Pyodide under Node ({DRIVER.name}, {job['mode']})", "Check `node --version` (20 or newer) and run `npm ci`"
+        run_tool([node(), str(DRIVER), str(job_path), str(result_path)], what, NODE_TIMEOUT_S, hint)
+        if not result_path.exists():
+            raise PluginError(f"{what} wrote no result. {hint}")
         return json.loads(result_path.read_text())
 
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from _project import ROOT
+from _project import ROOT, run_tool
 from mkdocs.exceptions import PluginError
 
 PACKAGE = ROOT / "troubleshooter"
@@ -77,13 +76,9 @@ def lock_with(wheel: Path, lock: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="lock-") as tmp:
         given, written = Path(tmp) / "given.json", Path(tmp) / "written.json"
         given.write_text(json.dumps(lock))
-        try:
-            proc = subprocess.run([str(cli), "lockfile", "add-wheels", "--input", str(given), "--output", str(written),
-                                   "--base-path", str(wheel.parent), str(wheel)], capture_output=True, text=True, timeout=120)
-        except subprocess.TimeoutExpired:
-            raise PluginError(f"`pyodide lockfile add-wheels {wheel.name}` took over 120 s; is the machine "
-                              "overloaded? Run the build again") from None
-        if proc.returncode != 0 or not written.exists():
-            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-10:])
-            raise PluginError(f"`pyodide lockfile add-wheels {wheel.name}` failed ({proc.returncode}):\n{tail}")
+        what = f"`pyodide lockfile add-wheels {wheel.name}`"
+        run_tool([str(cli), "lockfile", "add-wheels", "--input", str(given), "--output", str(written),
+                  "--base-path", str(wheel.parent), str(wheel)], what, 120, "Run `make setup` to reinstall pyodide-build")
+        if not written.exists():
+            raise PluginError(f"{what} wrote no lock file; run `make setup` to reinstall pyodide-build")
         return json.loads(written.read_text())
