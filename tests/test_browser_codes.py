@@ -61,8 +61,10 @@ def test_each_code_through_the_url(page, server: Server) -> None:
     show_query(page, "?onelink.stopReason=000020002000")
     assert state(page.locator(".iot-ts")) == ("result", "arrears", "manual_stop")
     whys = page.eval_on_selector_all(".ts-live .ts-why", "els => els.map(e => e.textContent)")
-    assert whys == ["Why: onelink.stopReason = 000020002000 (信控双向停机)",
-                    "Why: onelink.stopReason = 000020002000 (主动(申请)双向停机)"]
+    assert whys == ["Why: onelink.stopReason = 000020002000 (信控双向停机 — arrears: credit control stopped data and "
+                    "calls both ways)",
+                    "Why: onelink.stopReason = 000020002000 (主动(申请)双向停机 — stopped at the owner's (or seller's) "
+                    "request)"]
     # "still not working" keeps the code in the link, so the next result still names it
     assert "onelink.stopReason=000020002000" in page.get_attribute(".ts-live a.ts-still", "href")
     page.goto(f"{server.url}troubleshooter.html?onelink.stopReason=00000000020&huawei.operatorStatus=7")

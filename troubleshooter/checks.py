@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from .codes import CODES_TOML, Codes, load_codes
 from .profiles import check_profiles
-from .schema import LANGS, RESULT, Tree, TreeError
+from .schema import LANGS, RESULT, UNKNOWN, Tree, TreeError
 
 
 def check_graph(tree: Tree) -> list[str]:
@@ -37,7 +37,7 @@ def check_graph(tree: Tree) -> list[str]:
                     problem(f"question {q.id}", f"the value {n} of fact {fact.id} must match exactly one option "
                             "(check value and upto)")
                     break
-    problems += _number_ranges(tree)
+    problems += _number_ranges(tree) + _unworded(tree)
     if problems:
         return problems  # the walks below need every target to exist
     state: dict[str, str] = {}
@@ -119,3 +119,18 @@ def validate_shipped(tree: Tree, article_exists: Callable[[str, str], bool] | No
         except TreeError as err:
             problems += err.problems
     return problems, loaded
+
+
+def _unworded(tree: Tree) -> list[str]:
+    """Values that would read back to the person as their raw id ("no"), or as an answer that says more than
+    they do ("All fine: paid up, plan valid, data left" for the balance alone): a value needs an answer about
+    its fact alone, or `words` of its own."""
+    alone = set()
+    for o in (*(o for q in tree.questions.values() for o in q.options), *tree.withheld):
+        fid, m = o.sets[0]
+        brought = {other for own, other, _ in tree.facts[fid].brings if own in m.values}  # the value's own meaning
+        if {other for other, _ in o.sets[1:]} <= brought:
+            alone |= {(fid, v) for v in m.values}
+    return [f"{tree.source}: fact {f.id}: value {v} has no answer of its own to read back as; add words.{v} = "
+            "{ zh = \"…\", en = \"…\" } to the fact" for f in tree.facts.values() if f.kind == "choice"
+            for v in f.values if v != UNKNOWN and (f.id, v) not in alone and v not in dict(f.words)]

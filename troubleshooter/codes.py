@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .langs import PARENS, SEPARATOR
 from .parsing import LANGS, Parser, Text, TreeError, plain_keys, read_table, shown
 from .schema import UNKNOWN, Tree, Value
 
@@ -31,6 +32,7 @@ LABELS = ("authority_provider", "authority_integrators", "other_position", "othe
 # Values that only say "stopped": a code's vague value gives way to a real reason from another code.
 VAGUE = ("none_shown", UNKNOWN)
 MAX_DIGITS = 4  # an integer code longer than this is not a status code
+PLATFORM_LANG = "zh"  # the language the platforms' own words (`words`) are in
 
 
 class CodeError(ValueError):
@@ -92,9 +94,13 @@ class Decoded:
     parts: tuple[CodeValue, ...]
 
     def evidence(self, part: CodeValue, lang: str) -> str:
-        """The provenance line a result shows: `key = value (platform words)`."""
+        """The provenance line a result shows: `key = value (platform words)`. The words are the platform's own,
+        in Chinese; a reader of another language gets their meaning beside them."""
         words = part.short.get(lang) if part.short else part.words if part.words != self.raw else part.meaning.get(lang)
-        return f"{self.field.key} = {self.raw} ({words})"
+        if lang != PLATFORM_LANG and words == part.words:
+            words += " — " + part.meaning.get(lang)
+        opening, closing = PARENS[lang]
+        return f"{self.field.key} = {self.raw}{opening}{words}{closing}"
 
 
 def _facts(p: Parser, tree: Tree, raw: Any, where: str) -> tuple[tuple[str, Value], ...]:
@@ -279,7 +285,7 @@ def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decod
 
 def evidence(sources: Sources) -> dict[tuple[str, str | int], Text]:
     """For each fact value a code set, the provenance line in both languages (several codes: joined)."""
-    return {k: Text(*("; ".join(dict.fromkeys(d.evidence(part, lang) for d, part in found)) for lang in LANGS))
+    return {k: Text(*(SEPARATOR[lang].join(dict.fromkeys(d.evidence(part, lang) for d, part in found)) for lang in LANGS))
             for k, found in sources.items()}
 
 

@@ -6,6 +6,11 @@ the generated assets/troubleshooter/config.js (hooks/python_runtime.py)."""
 from __future__ import annotations
 
 LANGS = ("zh", "en")
+# How each language joins a label to its value, the items of a list, and an aside: Chinese text takes
+# full-width marks ("依据：…；…（…）").
+COLON = {"zh": "：", "en": ": "}
+SEPARATOR = {"zh": "；", "en": "; "}
+PARENS = {"zh": ("（", "）"), "en": (" (", ")")}
 
 
 def lang_root(lang: str) -> str:

@@ -19,7 +19,7 @@ NOT_SURE = Text("不确定", "Not sure")  # replaced by [ui] not_sure when the t
 def parse_fact(p: Parser, fid: str, raw: Any, cause_ids: tuple[str, ...]) -> Fact:
     where = f"fact {fid}"
     raw = p.table(raw, where)
-    plain_keys(p, raw, where, ("kind", "values", "multiple", "min", "max", "label", "howto", "implies", "brings"))
+    plain_keys(p, raw, where, ("kind", "values", "multiple", "min", "max", "label", "howto", "implies", "brings", "words"))
     kind = raw.get("kind")
     if kind not in FACT_KINDS:
         p.problem(where, f"kind must be one of {', '.join(FACT_KINDS)}")
@@ -50,10 +50,16 @@ def parse_fact(p: Parser, fid: str, raw: Any, cause_ids: tuple[str, ...]) -> Fac
                 p.problem(f"{where}.brings.{own}", f"expected {{ fact = \"value\" }} or a list of values, not {shown(value)}")
                 continue
             brings.append((str(own), str(other), value))
+    words = []  # how a value reads back when no answer of its own says it (checks.py requires them there)
+    for value, text in p.table(raw.get("words", {}), f"{where}.words").items():
+        if value not in values or value == UNKNOWN:
+            p.problem(f"{where}.words", f"{shown(value)} is not a value of {fid}; expected one of "
+                      + ", ".join(v for v in values if v != UNKNOWN))
+        words.append((str(value), p.text(text, f"{where}.words.{value}") or Text("", "")))
     return Fact(fid, str(kind), values, lo if is_whole(lo) else 0, hi if is_whole(hi) else 0,
                 p.text(raw.get("label"), f"{where}.label") or Text("", ""),
                 p.text(raw.get("howto"), f"{where}.howto") or Text("", ""), multiple,
-                tuple((str(k), str(v)) for k, v in implies.items()), tuple(brings))
+                tuple((str(k), str(v)) for k, v in implies.items()), tuple(brings), tuple(words))
 
 
 def value_ok(fact: Fact, value: Any, regions: Mapping[str, Any]) -> bool:

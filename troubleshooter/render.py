@@ -15,6 +15,7 @@ from typing import Protocol
 from .codes import Decoded
 from .engine import Finding, QuestionStep, ResultStep, Step, choose, several
 from .facts import SOLVED, to_query
+from .langs import COLON, PARENS, SEPARATOR
 from .parsing import Text
 from .schema import LANGS, UNKNOWN, Fact, Option, Question, Tree, Value
 
@@ -84,13 +85,16 @@ def ui(tree: Tree, key: str, lang: str, **values: object) -> str:
 def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
     """How an answer reads back to the person: the option's own words where one says exactly this."""
     if isinstance(value, tuple):
-        return "; ".join(value_label(tree, fact, v, lang) for v in value)
+        return SEPARATOR[lang].join(value_label(tree, fact, v, lang) for v in value)
     if value == UNKNOWN:
         return ui(tree, "not_sure", lang)
     if fact.kind == "region" and isinstance(value, str) and value in tree.regions:
         return tree.regions[value].get(lang)
     if fact.kind == "causes":
         return next((c.title.get(lang) for c in tree.causes if c.id == value), str(value))
+    own = dict(fact.words).get(str(value))
+    if own is not None:
+        return own.get(lang)
     options = [*(o for q in tree.questions.values() for o in q.options), *tree.withheld]
     candidates = [o for o in options if any(fid == fact.id and m.accepts(value) for fid, m in o.sets)]
     candidates.sort(key=lambda o: (o.sets[0][0] != fact.id, len(o.sets)))  # an option about this fact alone first
@@ -99,16 +103,18 @@ def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
 
 def _why(tree: Tree, finding: Finding, lang: str, evidence: Evidence | None = None) -> str:
     """The facts behind a finding; a value a platform code set names that code instead ("onelink.stopReason
-    = 000020000000 (信控双向停机)"), so the person sees what their platform said."""
+    = 000020000000 (信控双向停机)"), so the person sees what their platform said. A fact nobody gave (a cause
+    that also holds when it is unknown) is left out while another explains the finding."""
     parts = []
-    for f, v in finding.why:
+    given = [(f, v) for f, v in finding.why if v != UNKNOWN]
+    for f, v in given or finding.why:
         told = [evidence[(f, x)].get(lang) for x in several(v) if evidence and (f, x) in evidence]
         rest = tuple(x for x in several(v) if not evidence or (f, x) not in evidence)
         if rest:
             value = rest if isinstance(v, tuple) else rest[0]
-            told.append(f"{tree.facts[f].label.get(lang)}: {value_label(tree, tree.facts[f], value, lang)}")
+            told.append(f"{tree.facts[f].label.get(lang)}{COLON[lang]}{value_label(tree, tree.facts[f], value, lang)}")
         parts += told
-    return "; ".join(parts)
+    return SEPARATOR[lang].join(parts)
 
 
 def _notices(tree: Tree, notices: Sequence[str], lang: str) -> str:
@@ -156,10 +162,10 @@ def _finding(tree: Tree, finding: Finding, lang: str, links: Links, evidence: Ev
     sure = ui(tree, "confidence_" + finding.confidence, lang)
     steps = "".join(
         f'<li><span class="ts-who">{escape(ui(tree, "who_" + s.who, lang))}</span> {escape(s.text.get(lang))}'
-        + (f'<br><span class="ts-wait">{escape(ui(tree, "wait", lang))}: {escape(s.wait.get(lang))}</span>' if s.wait else "")
+        + (f'<br><span class="ts-wait">{escape(ui(tree, "wait", lang) + COLON[lang])}{escape(s.wait.get(lang))}</span>' if s.wait else "")
         + "</li>" for s in c.steps)
     why = _why(tree, finding, lang, evidence)
-    why_html = f'<p class="ts-why"><strong>{escape(ui(tree, "why", lang))}:</strong> {escape(why)}</p>' if why else ""
+    why_html = f'<p class="ts-why"><strong>{escape(ui(tree, "why", lang) + COLON[lang])}</strong>{escape(why)}</p>' if why else ""
     more = f'<a href="{escape(links.article(c.article))}">{escape(ui(tree, "read_more", lang))}</a>'
     return (f'<article class="ts-cause" data-cause="{escape(c.id)}" data-confidence="{finding.confidence}">'
             f'<h3>{escape(c.title.get(lang))}</h3>'
@@ -238,16 +244,17 @@ def render_text(tree: Tree, step: Step, lang: str, evidence: Evidence | None = N
         lines.append(f"   {f.cause.summary.get(lang)}")
         why = _why(tree, f, lang, evidence)
         if why:
-            lines.append(f"   {ui(tree, 'why', lang)}: {why}")
+            lines.append(f"   {ui(tree, 'why', lang)}{COLON[lang]}{why}")
         for j, s in enumerate(f.cause.steps, 1):
-            wait = f" ({ui(tree, 'wait', lang)}: {s.wait.get(lang)})" if s.wait else ""
+            opening, closing = PARENS[lang]
+            wait = f"{opening}{ui(tree, 'wait', lang)}{COLON[lang]}{s.wait.get(lang)}{closing}" if s.wait else ""
             lines.append(f"   {j}) [{ui(tree, 'who_' + s.who, lang)}] {s.text.get(lang)}{wait}")
     if step.unknown:
-        lines += ["", ui(tree, "unknown_heading", lang) + ":"]
-        lines += [f"- {f.label.get(lang)}: {f.howto.get(lang)}" for f in step.unknown]
+        lines += ["", ui(tree, "unknown_heading", lang) + COLON[lang].rstrip()]
+        lines += [f"- {f.label.get(lang)}{COLON[lang]}{f.howto.get(lang)}" for f in step.unknown]
     if step.answers:
-        lines += ["", ui(tree, "answers_heading", lang) + ":"]
-        lines += [f"- {f.label.get(lang)}: {value_label(tree, f, v, lang)}" for f, v in step.answers]
+        lines += ["", ui(tree, "answers_heading", lang) + COLON[lang].rstrip()]
+        lines += [f"- {f.label.get(lang)}{COLON[lang]}{value_label(tree, f, v, lang)}" for f, v in step.answers]
     if "contact" in tree.ui:
         lines += ["", tree.ui["contact"].get(lang)]
     lines += ["", ui(tree, "tree_version", lang, version=tree.version)]

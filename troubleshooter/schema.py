@@ -58,6 +58,7 @@ class Fact:
     # (value, fact, its value): what one value settles besides, wherever it comes from (a person's answer, a
     # portal, a platform code): a stop reason "plan expired" means the plan has expired
     brings: tuple[tuple[str, str, str | tuple[str, ...]], ...] = ()
+    words: tuple[tuple[str, Text], ...] = ()  # (value, how it reads back to the person) where no answer says it alone
 
 
 @dataclass(frozen=True)
