@@ -42,6 +42,11 @@ def state(root) -> tuple[str, ...]:
         " return s.dataset.step ? ['question', s.dataset.step] : ['result', ...(s.dataset.causes || '').split(' ')]; }"))
 
 
+def shows(key: str, raw: object) -> str:
+    """How an English result names the code it came from ("Huawei Cloud GSL (operator status) shows -1 (")."""
+    return f"{default_codes().fields[key].platform.en} shows {raw} ("
+
+
 def wanted(res: dict) -> tuple[str, ...]:
     return ("result", *res["causes"]) if res["kind"] == "result" else ("question", res["step"])
 
@@ -57,14 +62,14 @@ def test_each_code_through_the_url(page, server: Server) -> None:
             show_query(page, query)
         assert state(page.locator(".iot-ts")) == wanted(res), key
         if res["kind"] == "result" and res["causes"] != ["contact_carrier"]:
-            assert f"{key} = {raw} (" in page.inner_text(".ts-live .ts-why"), key
+            assert shows(key, raw) in page.inner_text(".ts-live .ts-why"), key
     show_query(page, "?onelink.stopReason=000020002000")
     assert state(page.locator(".iot-ts")) == ("result", "arrears", "manual_stop")
     whys = page.eval_on_selector_all(".ts-live .ts-why", "els => els.map(e => e.textContent)")
-    assert whys == ["Why: onelink.stopReason = 000020002000 (信控双向停机 — arrears: credit control stopped data and "
-                    "calls both ways)",
-                    "Why: onelink.stopReason = 000020002000 (主动(申请)双向停机 — stopped at the owner's (or seller's) "
-                    "request)"]
+    assert whys == ["Why: China Mobile OneLink (IoT open platform) shows 000020002000 (信控双向停机 — arrears: credit "
+                    "control stopped data and calls both ways)",
+                    "Why: China Mobile OneLink (IoT open platform) shows 000020002000 (主动(申请)双向停机 — stopped at the "
+                    "owner's (or seller's) request)"]
     # "still not working" keeps the code in the link, so the next result still names it
     assert "onelink.stopReason=000020002000" in page.get_attribute(".ts-live a.ts-still", "href")
     page.goto(f"{server.url}troubleshooter.html?onelink.stopReason=00000000020&huawei.operatorStatus=7")
@@ -96,7 +101,7 @@ def test_each_code_through_the_web_component(page, help_site: Server, tmp_path: 
             if res["kind"] == "result":
                 assert page.evaluate("window.__events.at(-1)")["causes"] == res["causes"]
                 if res["causes"] != ["contact_carrier"]:
-                    assert f"{key} = {raw} (" in page.inner_text("iot-troubleshooter .ts-live .ts-why"), key
+                    assert shows(key, raw) in page.inner_text("iot-troubleshooter .ts-live .ts-why"), key
         page.eval_on_selector("iot-troubleshooter", "(el, f) => el.setAttribute('facts', f)",
                               '{"onelink.stopReason": "00000000020", "aliyun.LockReason": "ExpireStop"}')
         page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=expired_grace]")
@@ -126,7 +131,7 @@ def test_each_code_through_the_iframe(page, help_site: Server, tmp_path: Path) -
             res = expected({key: raw})
             assert state(root) == wanted(res), key
             if res["kind"] == "result" and res["causes"] != ["contact_carrier"]:
-                assert f"{key} = {raw} (" in frame.locator(".ts-live .ts-why").first.inner_text(), key
+                assert shows(key, raw) in frame.locator(".ts-live .ts-why").first.inner_text(), key
                 last = [m for m in page.evaluate("window.__messages") if m["data"].get("type") == "iot-troubleshooter:result"][-1]
                 assert last["data"]["causes"] == res["causes"]
         page.evaluate(post, [{"onelink.stopReason": "00000000020", "huawei.operatorStatus": 5}, site_origin])

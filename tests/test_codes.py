@@ -113,10 +113,10 @@ def test_two_flags_give_two_confirmed_causes_in_the_trees_order_each_naming_its_
     assert order.index("arrears") < order.index("manual_stop")
     assert [f.why for f in found] == [(("stop_reason", ("arrears",)),), (("stop_reason", ("owner_request",)),)]
     text = render_text(TREE, result(TREE, reading.facts), "en", reading.evidence)
-    assert "Why: onelink.stopReason = 000020002000 (信控双向停机 — arrears: credit control" in text
-    assert "Why: onelink.stopReason = 000020002000 (主动(申请)双向停机 — stopped at the owner's" in text
+    assert "Why: China Mobile OneLink (IoT open platform) shows 000020002000 (信控双向停机 — arrears: credit control" in text
+    assert "Why: China Mobile OneLink (IoT open platform) shows 000020002000 (主动(申请)双向停机 — stopped at the owner's" in text
     zh = render_text(TREE, result(TREE, reading.facts), "zh", reading.evidence)
-    assert "依据：onelink.stopReason = 000020002000（信控双向停机）" in zh
+    assert "依据：中国移动 OneLink（物联网开放平台）显示 000020002000（信控双向停机）" in zh
 
 
 def test_codes_merge_with_facts_a_fact_given_by_name_wins_and_a_vague_reason_gives_way() -> None:
@@ -141,7 +141,7 @@ def test_each_code_works_through_the_cli(key: str) -> None:
     assert [c["id"] for c in data["causes"]] == expected
     sources = [s for c in data["causes"] for e in c["evidence"] for s in e["from"]]
     if not data["causes"][0]["id"] == "contact_carrier":
-        assert sources and all(s.startswith(f"{key} = {decoded.raw} (") for s in sources)
+        assert sources and all(s.startswith(f"{field.platform.en} shows {decoded.raw} (") for s in sources)
     out = run("decode", key, example, "--lang", "en", "--format", "json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -155,10 +155,10 @@ def test_each_code_works_through_the_cli(key: str) -> None:
 def test_the_web_path_drops_a_bad_code_with_the_visible_notice_and_keeps_the_rest() -> None:
     res = json.loads(handle(json.dumps({"query": "?onelink.stopReason=00000000020&huawei.operatorStatus=7", "lang": "en"})))
     assert res["dropped"] == ["onelink.stopReason"] and res["causes"] == ["device_binding"]
-    assert "ignored: onelink.stopReason" in res["html"] and "huawei.operatorStatus = 7 (机卡分离停机 — " in res["html"]
+    assert "ignored: onelink.stopReason" in res["html"] and "Huawei Cloud GSL (operator status) shows 7 (机卡分离停机 — " in res["html"]
     assert res["codes"] == [{"key": "huawei.operatorStatus", "value": "7"}]
     locked = json.loads(handle(json.dumps({"query": "", "lang": "zh", "locked": {"aliyun.LockReason": "LocationStop"}})))
-    assert locked["causes"] == ["region_restricted"] and "aliyun.LockReason = LocationStop（区域限制停机）" in locked["html"]
+    assert locked["causes"] == ["region_restricted"] and "阿里云物联网连接（锁卡原因 LockReason）显示 LocationStop（区域限制停机）" in locked["html"]
 
 
 def test_links_keep_a_code_while_its_facts_hold_so_the_evidence_stays() -> None:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .langs import PARENS, SEPARATOR
+from .langs import SEPARATOR
 from .parsing import LANGS, Parser, Text, TreeError, plain_keys, read_table, shown
 from .schema import UNKNOWN, Tree, Value
 
@@ -28,7 +28,7 @@ KINDS = ("enum", "flags")
 TYPES = ("string", "integer")
 AUTHORITIES = ("provider", "integrators")
 LABELS = ("authority_provider", "authority_integrators", "other_position", "other_meaning", "no_flag", "position", "sets",
-          "sets_nothing", "causes", "authority", "counting", "ask_more")
+          "sets_nothing", "causes", "authority", "counting", "ask_more", "shows")
 # Values that only say "stopped": a code's vague value gives way to a real reason from another code.
 VAGUE = ("none_shown", UNKNOWN)
 MAX_DIGITS = 4  # an integer code longer than this is not a status code
@@ -92,15 +92,19 @@ class Decoded:
     field: Field
     raw: str  # the value in its canonical spelling (an integer as digits)
     parts: tuple[CodeValue, ...]
+    shows: Text = Text("{platform}: {code} ({words})", "{platform}: {code} ({words})")  # codes.toml [labels]
 
     def evidence(self, part: CodeValue, lang: str) -> str:
-        """The provenance line a result shows: `key = value (platform words)`. The words are the platform's own,
-        in Chinese; a reader of another language gets their meaning beside them."""
+        """The provenance line a result shows, in the person's words: "华为云 GSL（运营商状态 operatorStatus）显示
+        -1（正常）". The words are the platform's own, in Chinese; a reader of another language gets their
+        meaning beside them."""
         words = part.short.get(lang) if part.short else part.words if part.words != self.raw else part.meaning.get(lang)
         if lang != PLATFORM_LANG and words == part.words:
             words += " — " + part.meaning.get(lang)
-        opening, closing = PARENS[lang]
-        return f"{self.field.key} = {self.raw}{opening}{words}{closing}"
+        text = self.shows.get(lang)
+        for name, value in (("platform", self.field.platform.get(lang)), ("code", self.raw), ("words", words)):
+            text = text.replace("{" + name + "}", value)
+        return text
 
 
 def _facts(p: Parser, tree: Tree, raw: Any, where: str) -> tuple[tuple[str, Value], ...]:
@@ -226,12 +230,12 @@ def decode(codes: Codes, key: str, raw: object) -> Decoded:
     else:
         raise CodeError(f"{key}: {shown(raw)} is not accepted; expected a string such as \"{field.example()}\"")
     if field.kind == "flags":
-        return Decoded(field, value, _flags(codes, field, value))
+        return Decoded(field, value, _flags(codes, field, value), codes.labels["shows"])
     found = field.value(value)
     if found is None:
         raise CodeError(f"{key}: {shown(value)} is not a value this platform reports; expected one of "
                         + ", ".join(v.code for v in field.values))
-    return Decoded(field, value, (found,))
+    return Decoded(field, value, (found,), codes.labels["shows"])
 
 
 def _flags(codes: Codes, field: Field, value: str) -> tuple[CodeValue, ...]:
