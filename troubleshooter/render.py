@@ -83,7 +83,8 @@ def ui(tree: Tree, key: str, lang: str, **values: object) -> str:
 
 
 def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
-    """How an answer reads back to the person: the option's own words where one says exactly this."""
+    """How an answer reads back to the person: the fact's own `words` for the value, else the words of the
+    option that says exactly this (checks.py makes sure one of them exists)."""
     if isinstance(value, tuple):
         return SEPARATOR[lang].join(value_label(tree, fact, v, lang) for v in value)
     if value == UNKNOWN:
@@ -102,9 +103,9 @@ def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
 
 
 def _why(tree: Tree, finding: Finding, lang: str, evidence: Evidence | None = None) -> str:
-    """The facts behind a finding; a value a platform code set names that code instead ("onelink.stopReason
-    = 000020000000 (信控双向停机)"), so the person sees what their platform said. A fact nobody gave (a cause
-    that also holds when it is unknown) is left out while another explains the finding."""
+    """The facts behind a finding; a value a platform code set names that code instead ("中国移动 OneLink
+    （物联网开放平台）显示 000020000000（信控双向停机）"), so the person sees what their platform said. A fact
+    nobody gave (a cause that also holds when it is unknown) is left out while another explains the finding."""
     parts = []
     given = [(f, v) for f, v in finding.why if v != UNKNOWN]
     for f, v in given or finding.why:
