@@ -197,9 +197,6 @@ STORIES = [
     Story("OneNET shows a one-way stop (单向停机): data may still work or not, so 'still not working' goes on to the "
           "account", ["=> calls_restricted:likely", "still", "account=arrears", "=> arrears:likely"],
           facts={"onenet.cardstatus": "01"}),
-    Story("A fleet manager: many cards stopped the same day, and one card was moved to another device: that one move "
-          "is unlikely to explain the others", ["symptom=many", "stop_reason=unknown", "account=fine",
-                                                "event=other_device", "=> device_binding:possible"]),
     Story("A new camera that never worked, taken abroad: no activation helps outside the mainland, so that comes first",
           ["=> region_restricted:likely, test_period_ended:likely"],
           facts={"symptom": "never_worked", "location": "abroad"}),

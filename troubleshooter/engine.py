@@ -88,7 +88,7 @@ def findings(tree: Tree, facts: Facts) -> list[Finding]:
 @lru_cache(maxsize=16384)  # the walk asks again for the same facts at each result it passes
 def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
     facts = dict(items)
-    restricted = tree.restricted_regions
+    restricted, doubtful = tree.restricted_regions, doubted(tree, facts)
     found = []
     for cause in tree.causes:
         if cause.id in tree.hidden:
@@ -100,8 +100,8 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
                 best = alt
         if best is not None:
             confidence = best.confidence
-            if confidence == "likely" and any(cause.id in d.causes and d.holds(facts, restricted) for d in tree.doubts):
-                confidence = "possible"  # doubted: e.g. a stop the platform would show, while it shows the card active
+            if confidence == "likely" and cause.id in doubtful:
+                confidence = "possible"  # e.g. a stop the platform would show, while it shows the card active
             found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
                                  confidence))
     many = facts.get(MANY_CARDS) == "yes"
@@ -129,11 +129,15 @@ def diagnose(tree: Tree, facts: Facts) -> list[Finding]:
     return [Finding(special, ((FIXED, waiting),) if waiting else (), "likely" if waiting else "possible")]
 
 
+def doubted(tree: Tree, facts: Facts) -> frozenset[str]:
+    """The causes these facts make doubtful (the tree's [[doubts]]): at most "possible" unless confirmed."""
+    return frozenset(cid for d in tree.doubts if d.holds(facts, tree.restricted_regions) for cid in d.causes)
+
+
 def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str]) -> tuple[str, ...]:
-    """The dealt-with causes whose card may still need a separate resume: not those doubted by the facts (a
-    card the platform shows active was never stopped for them, so no resume is pending)."""
-    doubted = {cid for d in tree.doubts if d.holds(facts, tree.restricted_regions) for cid in d.causes}
-    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id not in doubted)
+    """The dealt-with causes whose card may still need a separate resume: not doubted ones (a card the platform
+    shows active was never stopped for them, so no resume is pending)."""
+    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id not in doubted(tree, facts))
 
 
 def implied(tree: Tree, facts: Facts) -> Facts:

@@ -92,8 +92,7 @@ class Steps:
                 relevant = downstream_causes(self.tree, qid)
                 known = engine.implied(self.tree, facts)  # a doubt in force changes what lies ahead, so it is a state
                 waiting = bool(engine.awaiting_resume(self.tree, known, fixed - relevant))
-                doubted = tuple(f"?{i}" for i, d in enumerate(self.tree.doubts)
-                                if d.causes & relevant and d.holds(known, self.tree.restricted_regions))
+                doubted = tuple(f"?{c}" for c in sorted(engine.doubted(self.tree, known) & relevant))
                 self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + doubted)
             else:
                 after = self.key(current.still) if current.still is not None else None
