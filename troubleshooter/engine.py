@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .reach import asked_from, concludes, longest_path
 from .schema import CONFIDENCE, ELSEWHERE, RESULT, UNKNOWN, Cause, Fact, Matcher, Option, Question, Tree, Value
 
 Facts = Mapping[str, Value]
@@ -241,12 +242,6 @@ def still_not_working(tree: Tree, facts: Facts, shown: tuple[Finding, ...]) -> d
     return {**facts, FIXED: tuple(c.id for c in tree.causes if c.id in have)}
 
 
-@lru_cache(maxsize=4096)
-def concludes(tree: Tree, question: Question) -> frozenset[str]:
-    """The causes an answer to `question` can bring up: those whose `when` uses a fact it sets."""
-    return frozenset(c.id for c in tree.causes for alt in c.when if any(f in question.facts for f, _ in alt.facts))
-
-
 def moot(tree: Tree, question: Question, fixed: frozenset[str]) -> str | None:
     """Where to go on instead of asking `question`, when every cause it could bring up is dealt with
     already and all its answers go on at the same place; else None (ask it)."""
@@ -255,26 +250,6 @@ def moot(tree: Tree, question: Question, fixed: frozenset[str]) -> str | None:
     if len(thens) == 1 and None not in thens and causes and causes <= fixed:
         return thens.pop()
     return None
-
-
-@lru_cache(maxsize=4096)
-def asked_from(tree: Tree, node: str) -> frozenset[str]:
-    """Every fact that questions from `node` on (following next and then) can set."""
-    if node == RESULT:
-        return frozenset()
-    out: set[str] = set()
-    for o in tree.questions[node].options:
-        out.update(fid for fid, _ in o.sets)
-        out |= asked_from(tree, o.next) | (asked_from(tree, o.then) if o.then else frozenset())
-    return frozenset(out)
-
-
-@lru_cache(maxsize=4096)
-def longest_path(tree: Tree, node: str) -> int:
-    """How many questions can still be asked from `node` until a result (the tree is checked acyclic)."""
-    if node == RESULT:
-        return 0
-    return 1 + max(longest_path(tree, o.next) for o in tree.questions[node].options)
 
 
 def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str]) -> dict[str, Value] | None:

@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Mapping
 
 from . import engine
+from .reach import longest_path
 from .walks import PathSummary, StateKey, summarize_paths
 from .render import render_question, render_result, render_solved
 from .schema import Option, Question, Tree, Value
@@ -61,7 +62,7 @@ def render_fallback(tree: Tree, lang: str, article_base: str = "") -> str:
     order = list(tree.questions)
     for key in sorted(summary.depth, key=lambda k: (summary.depth[k], len(k[2]), order.index(k[1]), k[2])):
         depth = summary.depth[key]
-        step = engine.QuestionStep(tree.questions[key[1]], depth + 1, depth + engine.longest_path(tree, key[1]), (), None)
+        step = engine.QuestionStep(tree.questions[key[1]], depth + 1, depth + longest_path(tree, key[1]), (), None)
         links = AnchorLinks(tree, summary, key, None, article_base)
         sections.append(render_question(tree, step, lang, links, anchor(tree, key)))
     for key, found in summary.results.items():

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from statistics import mean
 
 from . import engine
-from .schema import RESULT, STOP_REASON, UNKNOWN, Question, Tree, Value
+from .reach import downstream_causes
+from .schema import STOP_REASON, UNKNOWN, Question, Tree, Value
 
 MAX_PATHS = 100_000
 MAX_QUESTIONS = 6  # on a path with no "not sure" answer: the promise to a stressed person
@@ -52,19 +52,6 @@ class Path:
     @property
     def unsure(self) -> bool:
         return any(q is not None and q.options[i].key == UNKNOWN for q, i in self.events)
-
-
-@lru_cache(maxsize=1024)
-def downstream_causes(tree: Tree, qid: str) -> frozenset[str]:
-    """The causes that questions from `qid` on can bring up. Dealt-with causes outside this set change
-    nothing ahead except whether a resume is pending, so the no-JavaScript page need not tell them apart."""
-    if qid == RESULT:
-        return frozenset()
-    q = tree.questions[qid]
-    out = set(engine.concludes(tree, q))
-    for o in q.options:
-        out |= downstream_causes(tree, o.next) | (downstream_causes(tree, o.then) if o.then else frozenset())
-    return frozenset(out)
 
 
 class Steps:
