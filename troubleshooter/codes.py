@@ -92,7 +92,7 @@ class Decoded:
     field: Field
     raw: str  # the value in its canonical spelling (an integer as digits)
     parts: tuple[CodeValue, ...]
-    shows: Text = Text("{platform}: {code} ({words})", "{platform}: {code} ({words})")  # codes.toml [labels]
+    shows: Text  # how a result names it: codes.toml's [labels] shows
 
     def evidence(self, part: CodeValue, lang: str) -> str:
         """The provenance line a result shows, in the person's words: "华为云 GSL（运营商状态 operatorStatus）显示
