@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from troubleshooter import default_tree
+from troubleshooter import check_graph, default_tree, parse_tree, tree_data
 from troubleshooter.engine import QuestionStep, ResultStep, choose, diagnose, step
 from troubleshooter.facts import parse_facts
+from troubleshooter.profiles import apply_profile
 
 TREE = default_tree()
 
@@ -25,10 +26,18 @@ class Story:
     who: str
     moves: list[str]
     facts: dict = field(default_factory=dict)
+    profile: dict | None = None  # a portal's profile (troubleshooter/profiles/), as its TOML would read
+
+
+def with_profile(profile: dict) -> object:
+    tree = parse_tree(apply_profile(tree_data(), profile, "a story's profile"), "a story's profile")
+    assert check_graph(tree) == [], "a profile a portal may write must load"
+    return tree
 
 
 def play(story: Story) -> list[str]:
     """Plays the moves through the engine exactly as the page does; returns the questions asked."""
+    TREE = with_profile(story.profile) if story.profile else globals()["TREE"]
     facts = parse_facts(TREE, story.facts)  # as a portal's locked facts: platform codes decoded
     locked = frozenset(facts)
     asked: list[str] = []
@@ -176,6 +185,33 @@ STORIES = [
            "other=no", "=> contact_carrier:possible"]),
     Story("An Alibaba Cloud portal whose card is being resumed (SimStatus Resuming, 恢复中): wait for it",
           ["=> resume_pending:likely"], facts={"aliyun.SimStatus": "Resuming"}),
+    Story("An Alibaba Cloud portal sends both fields and they disagree: status Activated, lock reason "
+          "CreditTwoWayStop; the recorded stop reason settles it, 'not stopped' is at most possible",
+          ["=> arrears:confirmed, not_suspended:possible"],
+          facts={"aliyun.SimStatus": "Activated", "aliyun.LockReason": "CreditTwoWayStop"}),
+    Story("A portal passes two fields that disagree: China Telecom's CMP says 在用, OneNET says 停机 with no "
+          "reason; 'not stopped' is at most possible, and the account is looked at",
+          ["=> not_suspended:possible", "still", "account=arrears", "=> arrears:possible"],
+          facts={"ctcmp.queryCardMainStatus": 4, "onenet.cardstatus": "02"}),
+    Story("An Alibaba Cloud card being resumed whose old lock reason (device separation) is still on record: the "
+          "resume is under way, so wait for it, not rebind again (China Telecom allows 2 rebinds a month)",
+          ["=> resume_pending:likely"], facts={"aliyun.SimStatus": "Resuming", "aliyun.LockReason": "SeparationStop"}),
+    Story("An Alibaba Cloud card being resumed after its plan expired: wait, do not renew twice",
+          ["=> resume_pending:likely"], facts={"aliyun.SimStatus": "Resuming", "aliyun.LockReason": "ExpireStop"}),
+    Story("A data-only seller's portal (calls never restricted) passes OneNET's one-way stop (01): the person is "
+          "not asked what happened again; the account is next",
+          ["account=arrears", "=> arrears:likely"], facts={"onenet.cardstatus": "01"},
+          profile={"hidden_causes": ["calls_restricted"]}),
+    Story("A seller whose cards are never device-bound, but Huawei Cloud records a device-separation stop: the "
+          "platform's record wins over the profile",
+          ["=> device_binding:confirmed"], facts={"huawei.operatorStatus": 7},
+          profile={"hidden_causes": ["device_binding"]}),
+    Story("A seller whose cards have no area lock: a tracker whose owner knows nothing else reaches the seller",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=nothing", "other=unknown",
+           "=> contact_carrier:possible"], profile={"hidden_causes": ["region_restricted"]}),
+    Story("A seller whose numbers are never cancelled for a long expiry: a plan expired five months ago",
+          ["symptom=no_service", "stop_reason=unknown", "account=expired", "months_expired=3", "=> expired_grace:likely"],
+          profile={"hidden_causes": ["expired_cancelled"]}),
     Story("Someone whose platform says the card is being resumed (复机中)",
           ["symptom=resuming", "=> resume_pending:likely"]),
     Story("A truck tracker that went to Yunnan for the first time and stopped there",

@@ -27,8 +27,8 @@ def check_graph(tree: Tree) -> list[str]:
                     problem(f"question {q.id}", f"option {i + 1} {kind} {target}, which does not exist; "
                             "expected a question id or \"result\"")
         fact = tree.facts[q.fact]
-        primary = [m for o in q.options for f, m in o.sets if f == q.fact]
-        if fact.kind == "choice" and not fact.multiple and not tree.hidden:  # a profile may hide answers
+        primary = [m for o in (*q.options, *q.withheld) for f, m in o.sets if f == q.fact]
+        if fact.kind == "choice" and not fact.multiple:
             for missing in [v for v in fact.values if not any(v in m.values for m in primary)]:
                 problem(f"question {q.id}", f"no option sets value {missing} of fact {fact.id}")
         if fact.kind == "number":
@@ -50,7 +50,7 @@ def check_graph(tree: Tree) -> list[str]:
                     "always move forward to a result")
             return
         state[node] = "open"
-        for o in tree.questions[node].options:
+        for o in (*tree.questions[node].options, *tree.questions[node].withheld):  # a portal's facts follow withheld ones
             visit(o.next, trail + (node,))
             if o.then:
                 visit(o.then, trail + (node,))

@@ -68,9 +68,9 @@ def several(value: Value | None) -> tuple[str | int, ...]:
 
 
 def follow(tree: Tree, question: Question, facts: Facts) -> Option | None:
-    """The option known facts follow: the first whose first fact already has that value. A province code
-    that no option names follows "elsewhere in mainland China"."""
-    for option in question.options:
+    """The option known facts follow: the first whose first fact already has that value, offered or withheld
+    by a profile. A province code that no option names follows "elsewhere in mainland China"."""
+    for option in (*question.options, *question.withheld):
         fid, matcher = option.sets[0]
         if fid in facts and matcher.accepts(facts[fid], tree.restricted_regions):
             return option
@@ -92,15 +92,13 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
     restricted, doubtful = tree.restricted_regions, doubted(tree, facts)
     found = []
     for cause in tree.causes:
-        if cause.id in tree.hidden:
-            continue
         best = None  # the strongest alternative that holds (the first of equals)
         for alt in cause.when:
             if (best is None or CONFIDENCE.index(alt.confidence) < CONFIDENCE.index(best.confidence)) \
                     and alt.holds(facts, restricted):
                 best = alt
-        if best is not None:
-            confidence = best.confidence
+        if best is not None and (cause.id not in tree.hidden or best.confidence == "confirmed"):
+            confidence = best.confidence  # a hidden cause only when the platform's own stop reason says so
             if confidence == "likely" and cause.id in doubtful:
                 confidence = "possible"  # e.g. a stop the platform would show, while it shows the card active
             found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),

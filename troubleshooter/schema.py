@@ -109,6 +109,9 @@ class Question:
     hint: Text
     options: tuple[Option, ...]
     article: str | None = None  # an article that helps answer it (the stop-reason table, say)
+    # Answers a portal's profile does not offer (they could only bring up causes it hides). A portal's or a
+    # platform code's fact may still hold one: the walk follows it, so that fact is never asked again.
+    withheld: tuple[Option, ...] = ()
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -177,8 +180,12 @@ class Tree:
     regions: Mapping[str, Text]
     ui: Mapping[str, Text]
     hidden: frozenset[str] = frozenset()  # causes a portal's profile says cannot happen to its cards
-    withheld: tuple[Option, ...] = ()  # the answers that hides (never offered; a portal's fact still reads back by name)
     doubts: tuple[Doubt, ...] = ()
+
+    @property
+    def withheld(self) -> tuple[Option, ...]:
+        """The answers the profile hides (never offered; a portal's fact still reads back by name)."""
+        return tuple(o for q in self.questions.values() for o in q.withheld)
 
     def question_for(self, fact: str) -> Question | None:
         return next((q for q in self.questions.values() if q.fact == fact), None)
@@ -254,14 +261,13 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
         hidden = frozenset()
     if p.problems:
         raise TreeError(p.problems)
-    offered = _offered(questions, causes, hidden)
-    withheld = tuple(o for q in questions.values() for o in q.options if o not in offered[q.id].options)
+    offered = _offered(questions, facts, causes, hidden)
     return Tree(source, tree_version(data), str(start), tuple(restricted), facts, offered,
-                tuple(causes), {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v}, hidden, withheld,
-                doubts)
+                tuple(causes), {k: v for k, v in regions.items() if v}, {k: v for k, v in ui.items() if v}, hidden, doubts)
 
 
-def _offered(questions: dict[str, Question], causes: list[Cause], hidden: frozenset[str]) -> dict[str, Question]:
+def _offered(questions: dict[str, Question], facts: Mapping[str, Fact], causes: list[Cause],
+             hidden: frozenset[str]) -> dict[str, Question]:
     """The questions without the answers that could only bring up hidden causes (a profile's cards cannot
     have them, so nobody should be offered them)."""
     if not hidden:
@@ -273,8 +279,11 @@ def _offered(questions: dict[str, Question], causes: list[Cause], hidden: frozen
 
     out = {}
     for qid, q in questions.items():
+        if facts[q.fact].kind == "number":  # every number needs an answer: a range is never withheld
+            out[qid] = q
+            continue
         kept = tuple(o for o in q.options if not (brings_up(o) and brings_up(o) <= hidden))
-        out[qid] = Question(q.id, q.fact, q.text, q.hint, kept, q.article)
+        out[qid] = Question(q.id, q.fact, q.text, q.hint, kept, q.article, tuple(o for o in q.options if o not in kept))
     return out
 
 
