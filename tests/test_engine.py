@@ -236,6 +236,30 @@ def test_what_a_portals_facts_settle_is_not_counted_as_asked() -> None:
     assert isinstance(fleet, QuestionStep) and fleet.question.id == "stop_reason" and fleet.number == 1
 
 
+def test_the_progress_count_is_honest_on_every_walk() -> None:
+    """On every walk a person can take (answering each question every way, saying "still not working" at
+    each result), "Question n of at most m" counts the questions they answered, and m never grows until the
+    next result: an answer that settles a later question (the stop reason "expired" settles the account's
+    "plan expired") does not count as a second answer, and the questions after a "still" count too."""
+    checked = 0
+    stack: list[tuple[dict, int, int | None]] = [({}, 0, None)]  # facts, questions answered, the phase's last total
+    while stack:
+        facts, answered, bound = stack.pop()
+        current = step(TREE, facts)
+        if isinstance(current, ResultStep):
+            if current.still is not None and len(current.still.get("fixed", ())) <= 3:
+                stack.append((current.still, answered, None))
+            continue
+        checked += 1
+        where = f"{current.question.id} after {to_query(TREE, facts)}"
+        assert current.number == answered + 1, f"{where}: shown as question {current.number}, is {answered + 1}"
+        assert current.number <= current.total, where
+        assert bound is None or current.total <= bound, f"{where}: 'at most' grew from {bound} to {current.total}"
+        for option in current.question.options:
+            stack.append((choose(TREE, facts, option), answered + 1, current.total))
+    assert checked > 1000
+
+
 def test_what_an_answer_brings_is_not_counted_as_asked() -> None:
     """The stop reason "expired" brings an expired plan, so after "still not working" the account question
     is passed by and "how long ago" is the person's third question, not their fourth."""

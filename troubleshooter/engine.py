@@ -267,6 +267,18 @@ def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str]) -> dict[str
     return None
 
 
+def answered(w: Walk, facts: Facts, locked: frozenset[str]) -> int:
+    """How many of the walk's questions the person answered: an option counts if they gave its first fact,
+    not a portal (locked), not a fact implied or brought (not in `facts` at all), nor an earlier answer of
+    theirs (the stop reason "expired" also sets the plan, which the account question would ask)."""
+    count, given = 0, set()
+    for _, o in w.path:
+        fid = o.sets[0][0]
+        count += fid in facts and fid not in locked and fid not in given
+        given.update(f for f, _ in o.sets)
+    return count
+
+
 def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step:
     """The step to show for these facts. `locked` facts (set by an embedding portal) are never undone."""
     w = walk(tree, facts)
@@ -275,10 +287,8 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step
     answers = tuple((tree.facts[f], facts[f]) for f in order)
     back = _back(tree, facts, w, locked)
     if w.current is not None:
-        # The person answered an option the walk followed by its first fact if they gave that fact: not a
-        # portal's (locked), nor one a fact implies or brings (not in `facts` at all).
-        asked = sum(1 for _, o in w.path if o.sets[0][0] in facts and o.sets[0][0] not in locked) + 1
-        return QuestionStep(w.current, asked, asked - 1 + longest_path(tree, w.current.id), answers, back)
+        asked = answered(w, facts, locked) + 1
+        return QuestionStep(w.current, asked, asked - 1 + longest_path(tree, w.current.id, bool(w.hops)), answers, back)
     return result(tree, facts, answers, back)
 
 
