@@ -172,6 +172,10 @@ def test_the_fallback_and_the_live_engine_agree_on_every_path() -> None:
                     visit(still_static.group(1), still_live.group(1).replace("&amp;", "&"), depth + 1)
             return
         assert now["kind"] == "question" and f'data-step="{now["step"]}"' in body, (query, now["step"])
+        # "Question n of at most m": how many may be left is the same (n itself is the shortest way's here)
+        left = [int(m) - int(v) for m, v in (re.search(r'<progress max="(\d+)" value="(\d+)"', h).groups()
+                                             for h in (body, now["html"]))]
+        assert left[0] == left[1], (query, "questions left, static and live:", left)
         static_links = re.findall(r'<a class="ts-option" href="#([^"]+)" data-fact="[^"]*" data-value="([^"]*)"', body)
         live_links = re.findall(r'<a class="ts-option" href="(\?[^"]*)"', now["html"])
         assert len(static_links) == len(live_links), query

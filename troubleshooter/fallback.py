@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Mapping
 
 from . import engine
-from .reach import longest_path
 from .walks import PathSummary, StateKey, summarize_paths
 from .render import render_question, render_result, render_solved
 from .schema import Option, Question, Tree, Value
@@ -61,8 +60,9 @@ def render_fallback(tree: Tree, lang: str, article_base: str = "") -> str:
     sections = []
     order = list(tree.questions)
     for key in sorted(summary.depth, key=lambda k: (summary.depth[k], len(k[2]), order.index(k[1]), k[2])):
-        depth = summary.depth[key]
-        step = engine.QuestionStep(tree.questions[key[1]], depth + 1, depth + longest_path(tree, key[1]), (), None)
+        live = engine.step(tree, summary.samples[key])  # its count, as the live page shows it on the shortest way here
+        assert isinstance(live, engine.QuestionStep)
+        step = engine.QuestionStep(live.question, live.number, live.total, (), None)
         links = AnchorLinks(tree, summary, key, None, article_base)
         sections.append(render_question(tree, step, lang, links, anchor(tree, key)))
     for key, found in summary.results.items():

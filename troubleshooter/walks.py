@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from . import engine
-from .reach import downstream_causes
+from .reach import downstream_causes, longest_path
 from .schema import STOP_REASON, UNKNOWN, Question, Tree, Value
 
 MAX_PATHS = 100_000
@@ -80,7 +80,10 @@ class Steps:
                 known = engine.implied(self.tree, facts)  # a doubt in force changes what lies ahead, so it is a state
                 waiting = bool(engine.awaiting_resume(self.tree, known, fixed - relevant))
                 doubted = tuple(f"?{c}" for c in sorted(engine.doubted(self.tree, known) & relevant))
-                self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + doubted)
+                # after "still not working" more questions may lie ahead ("at most" counts them): its own state
+                later = (("+later",) if current.total > current.number - 1 + longest_path(self.tree, qid) else ())
+                self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + doubted
+                                   + later)
             else:
                 after = self.key(current.still) if current.still is not None else None
                 self.keys[memo] = ("r", tuple(f.cause.id for f in current.findings), after,
