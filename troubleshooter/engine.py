@@ -170,6 +170,8 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         option = follow(tree, question, facts)
         if option is None:
             skip = moot(tree, question, frozenset(fixed) | tree.hidden)
+            if skip is not None and all(o.next == RESULT for o in question.options) and _stops(tree, found, fixed, path, skip):
+                return Walk(tuple(path), None, tuple(hops))  # its every answer would show this same result
             if skip is None or _stops(tree, found, fixed, path, skip):
                 return Walk(tuple(path), question, tuple(hops))
             node = skip
