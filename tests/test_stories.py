@@ -143,8 +143,9 @@ STORIES = [
     Story("A card over its data whose device also went into a phone",
           ["symptom=no_service", "stop_reason=unknown", "account=over_plan", "=> over_quota:likely", "still",
            "event=phone", "=> phone_use:likely"]),
-    Story("A portal knows many cards stopped, the account is in arrears and one card sat in a phone",
-          ["stop_reason=unknown", "=> arrears:likely, phone_use:likely"],
+    Story("A portal knows many cards stopped, the account is in arrears and one card sat in a phone (Huawei Cloud "
+          "may bar every card on the account for it: an account cause too, and the more blocking one)",
+          ["stop_reason=unknown", "=> phone_use:likely, arrears:likely"],
           facts={"balance": "arrears", "device": "phone", "many_cards": "yes"}),
     Story("A single card in arrears that also sat in a phone (per-card causes come first)",
           ["symptom=no_service", "stop_reason=unknown", "=> phone_use:likely, arrears:likely"],
@@ -198,9 +199,9 @@ STORIES = [
           ["=> resume_pending:likely"], facts={"aliyun.SimStatus": "Resuming", "aliyun.LockReason": "SeparationStop"}),
     Story("An Alibaba Cloud card being resumed after its plan expired: wait, do not renew twice",
           ["=> resume_pending:likely"], facts={"aliyun.SimStatus": "Resuming", "aliyun.LockReason": "ExpireStop"}),
-    Story("A data-only seller's portal (calls never restricted) passes OneNET's one-way stop (01): the person is "
+    Story("A data-only seller's portal (calls never restricted) passes 'data works, calls fail': the person is "
           "not asked what happened again; the account is next",
-          ["account=arrears", "=> arrears:likely"], facts={"onenet.cardstatus": "01"},
+          ["account=arrears", "=> arrears:likely"], facts={"symptom": "calls_sms_only"},
           profile={"hidden_causes": ["calls_restricted"]}),
     Story("A seller whose cards are never device-bound, but Huawei Cloud records a device-separation stop: the "
           "platform's record wins over the profile",
@@ -213,6 +214,27 @@ STORIES = [
           "is not asked",
           ["symptom=no_service", "stop_reason=unknown", "account=expired", "=> expired_grace:likely"],
           profile={"hidden_causes": ["expired_cancelled"]}),
+    Story("A tracker driven from Guangdong to Tibet stays there; the owner finds no area restriction and presses "
+          "'still': an area stop was only possible, so nothing was dealt with and no resume is pending",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=new_area", "location=CN-XZ",
+           "=> region_restricted:possible", "still", "other=no", "=> contact_carrier:possible"]),
+    Story("A DTU moved to a new device and rebound on the console, still offline: a rebind brings the card back by "
+          "itself (Huawei Cloud: no separate 复机 for a separation stop), so the seller looks the card up",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=other_device",
+           "=> device_binding:likely", "still", "other=no", "=> contact_carrier:possible"]),
+    Story("A card tried in a phone, rebound, still stopped: no resume pending either (a rebind, not a 复机)",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=phone", "=> phone_use:likely",
+           "still", "other=no", "=> contact_carrier:possible"]),
+    Story("A portal passes OneNET's one-way stop (01) for a device that is offline: the code does not say whether "
+          "data works, so the person says what happens",
+          ["symptom=no_service", "stop_reason=none_shown", "account=arrears", "=> arrears:likely"],
+          facts={"onenet.cardstatus": "01"}),
+    Story("The same code for an elevator alarm whose calls fail while data works",
+          ["symptom=calls_sms_only", "=> calls_restricted:likely"], facts={"onenet.cardstatus": "01"}),
+    Story("A China Mobile card in a truck tracker that went to Inner Mongolia for the first time (Huawei Cloud's "
+          "high-risk list names all of it for China Mobile cards)",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=new_area", "location=CN-NM",
+           "=> region_restricted:possible"]),
     Story("Someone whose platform says the card is being resumed (复机中)",
           ["symptom=resuming", "=> resume_pending:likely"]),
     Story("A truck tracker that went to Yunnan for the first time and stopped there",
@@ -231,9 +253,8 @@ STORIES = [
     Story("A portal whose platform says the plan expired (Huawei Cloud 套餐到期停机) and knows it was renewed: the "
           "resume is what is left, not how long ago it expired", ["=> resume_pending:likely"],
           facts={"huawei.operatorStatus": 4, "balance": "paid_still_stopped"}),
-    Story("OneNET shows a one-way stop (单向停机): data may still work or not, so 'still not working' goes on to the "
-          "account", ["=> calls_restricted:likely", "still", "account=arrears", "=> arrears:likely"],
-          facts={"onenet.cardstatus": "01"}),
+    Story("Data works but calls fail: a one-way stop may block data too, so 'still not working' goes on to the "
+          "account", ["symptom=calls_sms_only", "=> calls_restricted:likely", "still", "account=arrears", "=> arrears:likely"]),
     Story("A new camera that never worked, taken abroad: no activation helps outside the mainland, so that comes first",
           ["=> region_restricted:likely, test_period_ended:likely"],
           facts={"symptom": "never_worked", "location": "abroad"}),

@@ -134,9 +134,11 @@ def doubted(tree: Tree, facts: Facts) -> frozenset[str]:
 
 
 def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str]) -> tuple[str, ...]:
-    """The dealt-with causes whose card may still need a separate resume: not doubted ones (a card the platform
-    shows active was never stopped for them, so no resume is pending)."""
-    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id not in doubted(tree, facts))
+    """The dealt-with causes whose card may still need a separate resume, but not one the facts make only
+    possible: that one (circumstantial, or doubted: a card the platform shows active) may never have stopped
+    the card, so "still not working" after it says nothing was dealt with and no resume is pending."""
+    weak = {f.cause.id for f in findings(tree, facts) if f.confidence == "possible"}
+    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id not in weak)
 
 
 def implied(tree: Tree, facts: Facts) -> Facts:
