@@ -264,6 +264,26 @@ def test_the_progress_count_is_honest_on_every_walk() -> None:
     assert checked > 1000
 
 
+def test_back_after_a_skipped_question_returns_to_the_result_before_still() -> None:
+    """A profile hiding expired_cancelled makes 'how long ago' moot: the result shows at once, and after
+    'still not working' the walk passes the question by. One step back from the next question is that
+    result again, not the account question with the dealt-with cause kept."""
+    from troubleshooter import parse_tree, tree_data
+    from troubleshooter.profiles import apply_profile
+
+    tree = parse_tree(apply_profile(tree_data(), {"hidden_causes": ["expired_cancelled"]}, "test"), "test")
+    facts: dict = {}
+    for qid, key in (("symptom", "no_service"), ("stop_reason", "unknown"), ("account", "expired")):
+        current = step(tree, facts)
+        assert isinstance(current, QuestionStep) and current.question.id == qid
+        facts = choose(tree, facts, next(o for o in current.question.options if o.key == key))
+    result = step(tree, facts)
+    assert isinstance(result, ResultStep) and [f.cause.id for f in result.findings] == ["expired_grace"]
+    after = step(tree, result.still)
+    assert isinstance(after, QuestionStep) and after.question.id == "event"
+    assert after.back == facts, "back undoes the 'still not working', not the answer before it"
+
+
 def test_what_an_answer_brings_is_not_counted_as_asked() -> None:
     """The stop reason "expired" brings an expired plan, so after "still not working" the account question
     is passed by and "how long ago" is the person's third question, not their fourth."""

@@ -235,6 +235,15 @@ STORIES = [
           "high-risk list names all of it for China Mobile cards)",
           ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=new_area", "location=CN-NM",
            "=> region_restricted:possible"]),
+    Story("The platform shows 在用; after the device checks the person says they paid and it is still stopped: a "
+          "card shown active was never stopped for arrears, so no resume is pending; the seller looks the card up",
+          ["symptom=active_offline", "=> not_suspended:likely", "still", "account=paid_still_stopped",
+           "=> contact_carrier:possible"]),
+    Story("A portal knows the card is in Inner Mongolia and the platform says cancelled; after 'still' the person "
+          "says the device always worked there: the area stop is ruled out, not dealt with, so no resume is pending",
+          ["symptom=no_service", "stop_reason=cancelled", "=> expired_cancelled:confirmed, region_restricted:possible",
+           "still", "account=unknown", "event=nothing", "other=no", "=> contact_carrier:possible"],
+          facts={"location": "CN-NM"}),
     Story("Someone whose platform says the card is being resumed (复机中)",
           ["symptom=resuming", "=> resume_pending:likely"]),
     Story("A truck tracker that went to Yunnan for the first time and stopped there",

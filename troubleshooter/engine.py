@@ -134,11 +134,16 @@ def doubted(tree: Tree, facts: Facts) -> frozenset[str]:
 
 
 def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str]) -> tuple[str, ...]:
-    """The dealt-with causes whose card may still need a separate resume, but not one the facts make only
-    possible: that one (circumstantial, or doubted: a card the platform shows active) may never have stopped
-    the card, so "still not working" after it says nothing was dealt with and no resume is pending."""
-    weak = {f.cause.id for f in findings(tree, facts) if f.confidence == "possible"}
-    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id not in weak)
+    """The dealt-with causes whose card may still need a separate resume: those the facts still make likely
+    or confirmed, and those an answer says were dealt with (`brings`: "paid, still stopped") that no finding
+    contradicts; never a doubted one (a card the platform shows active was not stopped for it). A cause
+    that was only possible, or that later answers ruled out, may never have stopped the card."""
+    found = findings(tree, facts)
+    sure = {f.cause.id for f in found if f.confidence != "possible"}
+    brought = {v for fid, value in facts.items() if fid in tree.facts for own, target, vs in tree.facts[fid].brings
+               if target == FIXED and own in several(value) for v in several(vs)}
+    counted = (sure | (brought - {f.cause.id for f in found})) - doubted(tree, facts)
+    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id in counted)
 
 
 def implied(tree: Tree, facts: Facts) -> Facts:
@@ -172,10 +177,14 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         option = follow(tree, question, facts)
         if option is None:
             skip = moot(tree, question, frozenset(fixed) | tree.hidden)
-            if skip is not None and all(o.next == RESULT for o in question.options) and _stops(tree, found, fixed, path, skip):
+            moot_result = skip is not None and all(o.next == RESULT for o in question.options)
+            if moot_result and _stops(tree, found, fixed, path, skip):
                 return Walk(tuple(path), None, tuple(hops))  # its every answer would show this same result
             if skip is None or _stops(tree, found, fixed, path, skip):
                 return Walk(tuple(path), question, tuple(hops))
+            if moot_result:  # passed by like a result with nothing new: "back" from here undoes the "still"
+                before = {c for _, new in hops for c in new}
+                hops.append((len(path) - 1, tuple(f.cause.id for f in found if f.cause.id not in before)))
             node = skip
             continue
         path.append((question, option))
