@@ -264,6 +264,24 @@ def test_the_progress_count_is_honest_on_every_walk() -> None:
     assert checked > 1000
 
 
+def test_a_portals_locked_fact_is_never_contradicted_by_an_offered_answer() -> None:
+    """A portal that knows the plan is valid (or that the device never moved) locks it; the person is not
+    offered an answer that says otherwise, which would be overwritten by the lock on the next step and ask
+    the same question again."""
+    locked = {"symptom": "no_service", "stop_reason": "unknown", "plan": "valid", "moved": "no"}
+    current = step(TREE, locked, frozenset(locked))
+    assert isinstance(current, QuestionStep) and current.question.id == "account"
+    keys = [o.key for o in current.question.options]
+    assert "expired" not in keys and {"fine", "arrears", "unknown"} <= set(keys), keys
+    facts = choose(TREE, locked, next(o for o in current.question.options if o.key == "arrears"))
+    result = step(TREE, facts, frozenset(locked))
+    facts = result.still if isinstance(result, ResultStep) else facts
+    current = step(TREE, facts, frozenset(locked))
+    assert isinstance(current, QuestionStep) and current.question.id == "event"
+    assert "new_area" not in [o.key for o in current.question.options]
+    assert "new_area" in [o.key for o in TREE.questions["event"].options], "the tree itself still offers it"
+
+
 def test_back_after_a_skipped_question_returns_to_the_result_before_still() -> None:
     """A profile hiding expired_cancelled makes 'how long ago' moot: the result shows at once, and after
     'still not working' the walk passes the question by. One step back from the next question is that

@@ -13,7 +13,7 @@ the result is `resume_pending` (a fixed cause whose card often needs a separate 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .reach import asked_from, concludes, longest_path
@@ -280,6 +280,16 @@ def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str]) -> dict[str
     return None
 
 
+def offered(tree: Tree, question: Question, facts: Facts, locked: frozenset[str]) -> Question:
+    """The question without the answers that contradict a portal's locked fact (the lock would undo them on
+    the next step, and the same question come back); they are withheld, as a profile's are."""
+    keep = tuple(o for o in question.options if o.key == UNKNOWN or all(
+        fid not in locked or tree.facts[fid].multiple or m.accepts(facts[fid]) for fid, m in o.sets))
+    if keep == question.options:
+        return question
+    return replace(question, options=keep, withheld=question.withheld + tuple(o for o in question.options if o not in keep))
+
+
 def answered(w: Walk, facts: Facts, locked: frozenset[str]) -> int:
     """How many of the walk's questions the person answered: an option counts if they gave its first fact,
     not a portal (locked), not a fact implied or brought (not in `facts` at all), nor an earlier answer of
@@ -301,7 +311,8 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step
     back = _back(tree, facts, w, locked)
     if w.current is not None:
         asked = answered(w, facts, locked) + 1
-        return QuestionStep(w.current, asked, asked - 1 + longest_path(tree, w.current.id, bool(w.hops)), answers, back)
+        total = asked - 1 + longest_path(tree, w.current.id, bool(w.hops))
+        return QuestionStep(offered(tree, w.current, facts, locked), asked, total, answers, back)
     return result(tree, facts, answers, back)
 
 
