@@ -1,6 +1,6 @@
 """`python -m troubleshooter decode <platform>.<field> <value>`: what a platform code means, the facts it
 sets, and the causes those facts lead to with their first steps, so a person or a support desk can read
-a code without walking the questions. The causes come from engine.diagnose, exactly as a result would.
+a code without walking the questions. The causes come from findings.diagnose, exactly as a result would.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The decision engine: pure functions over a Tree and a dict of facts. No I/O, no JavaScript.
+"""The decision engine: pure functions over a Tree and a dict of facts. No I/O, no JavaScript. What the facts
+say (causes, confidence, doubts, what waits for a resume) is findings.py; this module walks the questions.
 
 A walk starts at the tree's first question and follows, for each question whose fact is already known,
 the option that matches it; the first question nobody has answered is the next one to ask. An option
@@ -14,23 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
-
+from .findings import FIXED, Finding, diagnose, findings, gained, implied, several
 from .reach import asked_from, concludes, longest_path
-from .schema import CONFIDENCE, ELSEWHERE, RESULT, UNKNOWN, Cause, Fact, Matcher, Option, Question, Tree, Value
+from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
 
 Facts = Mapping[str, Value]
-FIXED = "fixed"
-MANY_CARDS = "many_cards"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A cause that holds, how sure we are, and the facts that led to it (its "why")."""
-
-    cause: Cause
-    why: tuple[tuple[str, Value], ...]
-    confidence: str
 
 
 @dataclass(frozen=True)
@@ -61,12 +50,6 @@ class ResultStep:
 Step = QuestionStep | ResultStep
 
 
-def several(value: Value | None) -> tuple[str | int, ...]:
-    if value is None:
-        return ()
-    return value if isinstance(value, tuple) else (value,)
-
-
 def follow(tree: Tree, question: Question, facts: Facts) -> Option | None:
     """The option known facts follow: the first whose first fact already has that value, offered or withheld
     by a profile. A province code that no option names follows "elsewhere in mainland China"."""
@@ -78,91 +61,6 @@ def follow(tree: Tree, question: Question, facts: Facts) -> Option | None:
     if tree.facts[question.fact].kind == "region" and isinstance(value, str) and value.startswith("CN-"):
         return next((o for o in question.options if o.key == ELSEWHERE), None)
     return None
-
-
-def findings(tree: Tree, facts: Facts) -> list[Finding]:
-    """Every cause whose `when` holds, with its strongest alternative, strongest first, then the tree's
-    order; with several cards stopped at once, causes of the whole account come first."""
-    return list(_findings(tree, tuple(sorted(facts.items()))))
-
-
-@lru_cache(maxsize=16384)  # the walk asks again for the same facts at each result it passes
-def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
-    facts = dict(items)
-    restricted, doubtful = tree.restricted_regions, doubted(tree, facts)
-    found = []
-    for cause in tree.causes:
-        best = None  # the strongest alternative that holds (the first of equals)
-        for alt in cause.when:
-            if (best is None or CONFIDENCE.index(alt.confidence) < CONFIDENCE.index(best.confidence)) \
-                    and alt.holds(facts, restricted):
-                best = alt
-        if best is not None and (cause.id not in tree.hidden or best.confidence == "confirmed"):
-            confidence = best.confidence  # a hidden cause only when the platform's own stop reason says so
-            if confidence == "likely" and cause.id in doubtful:
-                confidence = "possible"  # e.g. a stop the platform would show, while it shows the card active
-            found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
-                                 confidence))
-    many = facts.get(MANY_CARDS) == "yes"
-    order = {c.id: i for i, c in enumerate(tree.causes)}
-    return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),
-                                              order[f.cause.id])))
-
-
-def _held(matcher: Matcher, value: Value) -> Value:
-    """Of a fact holding several values, those this cause tests: its "why" names only its own reason."""
-    if isinstance(value, tuple):
-        return tuple(v for v in value if matcher.accepts(v)) or value
-    return value
-
-
-def diagnose(tree: Tree, facts: Facts) -> list[Finding]:
-    """What to tell the person: the causes not dealt with yet; else the resume still pending; else the
-    fallback. Never empty."""
-    fixed = set(several(facts.get(FIXED)))
-    left = [f for f in findings(tree, facts) if f.cause.id not in fixed]
-    if left:
-        return left
-    waiting = awaiting_resume(tree, facts, fixed)
-    special = next(c for c in tree.causes if (c.resume_pending if waiting else c.fallback))
-    return [Finding(special, ((FIXED, waiting),) if waiting else (), "likely" if waiting else "possible")]
-
-
-def doubted(tree: Tree, facts: Facts) -> frozenset[str]:
-    """The causes these facts make doubtful (the tree's [[doubts]]): at most "possible" unless confirmed."""
-    return frozenset(cid for d in tree.doubts if d.holds(facts, tree.restricted_regions) for cid in d.causes)
-
-
-def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str]) -> tuple[str, ...]:
-    """The dealt-with causes whose card may still need a separate resume: those the facts still make likely
-    or confirmed, and those an answer says were dealt with (`brings`: "paid, still stopped") that no finding
-    contradicts; never a doubted one (a card the platform shows active was not stopped for it). A cause
-    that was only possible, or that later answers ruled out, may never have stopped the card."""
-    found = findings(tree, facts)
-    sure = {f.cause.id for f in found if f.confidence != "possible"}
-    brought = {v for fid, value in facts.items() if fid in tree.facts for own, target, vs in tree.facts[fid].brings
-               if target == FIXED and own in several(value) for v in several(vs)}
-    counted = (sure | (brought - {f.cause.id for f in found})) - doubted(tree, facts)
-    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id in counted)
-
-
-def implied(tree: Tree, facts: Facts) -> Facts:
-    """The facts with what they settle added: a known stop reason means the card is stopped (`implies`), and
-    a value means what it brings (`brings`: the stop reason "expired" means an expired plan), so the walk
-    does not ask what the platform already told, and a portal's or a code's facts mean what a person's
-    answer does. A fact holding several values gains the brought ones; others are only added."""
-    out = dict(facts)
-    for f, value in facts.items():
-        fact = tree.facts.get(f)
-        if fact is None or value == UNKNOWN:
-            continue
-        for fid, v in fact.implies:
-            out.setdefault(fid, v)
-        for own, fid, v in fact.brings:
-            if own in several(value) and (fid not in facts or tree.facts[fid].multiple):
-                out[fid] = gained(tree.facts[fid], out.get(fid), several(v)) if tree.facts[fid].multiple \
-                    else out.get(fid, v)
-    return out if out != facts else facts
 
 
 def walk(tree: Tree, facts: Facts) -> Walk:
@@ -177,14 +75,13 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         option = follow(tree, question, facts)
         if option is None:
             skip = moot(tree, question, frozenset(fixed) | tree.hidden)
-            moot_result = skip is not None and all(o.next == RESULT for o in question.options)
-            if moot_result and _stops(tree, found, fixed, path, skip):
-                return Walk(tuple(path), None, tuple(hops))  # its every answer would show this same result
-            if skip is None or _stops(tree, found, fixed, path, skip):
+            if skip is None:
                 return Walk(tuple(path), question, tuple(hops))
-            if moot_result:  # passed by like a result with nothing new: "back" from here undoes the "still"
-                before = {c for _, new in hops for c in new}
-                hops.append((len(path) - 1, tuple(f.cause.id for f in found if f.cause.id not in before)))
+            ends = all(o.next == RESULT for o in question.options)  # every answer would show the same result
+            if _stops(tree, found, fixed, path, skip):
+                return Walk(tuple(path), None if ends else question, tuple(hops))
+            if ends:  # passed by like a result with nothing new: "back" from beyond undoes the "still"
+                _passed(hops, found, len(path) - 1)
             node = skip
             continue
         path.append((question, option))
@@ -193,10 +90,15 @@ def walk(tree: Tree, facts: Facts) -> Walk:
             continue
         if option.then is None or _stops(tree, found, fixed, path, option.then):
             break
-        before = {c for _, new in hops for c in new}
-        hops.append((len(path) - 1, tuple(f.cause.id for f in found if f.cause.id not in before)))
+        _passed(hops, found, len(path) - 1)
         node = option.then
     return Walk(tuple(path), None, tuple(hops))
+
+
+def _passed(hops: list[tuple[int, tuple[str, ...]]], found: list[Finding], at: int) -> None:
+    """Note a result the walk went past (all it says is dealt with): where, and the causes first dealt with there."""
+    before = {c for _, new in hops for c in new}
+    hops.append((at, tuple(f.cause.id for f in found if f.cause.id not in before)))
 
 
 def _stops(tree: Tree, found: list[Finding], fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
@@ -218,16 +120,6 @@ def choose(tree: Tree, facts: Facts, option: Option) -> dict[str, Value]:
         fact = tree.facts[fid]
         out[fid] = gained(fact, out.get(fid), tuple(matcher.values)) if fact.multiple else matcher.first
     return out
-
-
-def gained(fact: Fact, held: Value | None, values: tuple[str | int, ...]) -> Value:
-    """A fact holding several values, after it gains `values`: in the fact's order, and "unknown" alone
-    stays the plain value every fact uses for it."""
-    have = set(several(held)) | set(values)
-    if have != {UNKNOWN}:
-        have.discard(UNKNOWN)
-    kept = tuple(v for v in fact.values if v in have)
-    return UNKNOWN if kept == (UNKNOWN,) else kept
 
 
 def without(tree: Tree, facts: Facts, fid: str, values: tuple[str | int, ...] | None = None) -> dict[str, Value]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from . import engine
+from .findings import FIXED, awaiting_resume, doubted, implied, several
 from .reach import downstream_causes, longest_path
 from .schema import STOP_REASON, UNKNOWN, Question, Tree, Value
 
@@ -75,14 +76,14 @@ class Steps:
             current = self(facts)
             if isinstance(current, engine.QuestionStep):
                 qid = current.question.id
-                fixed = set(engine.several(facts.get(engine.FIXED)))
+                fixed = set(several(facts.get(FIXED)))
                 relevant = downstream_causes(self.tree, qid)
-                known = engine.implied(self.tree, facts)  # a doubt in force changes what lies ahead, so it is a state
-                waiting = bool(engine.awaiting_resume(self.tree, known, fixed - relevant))
-                doubted = tuple(f"?{c}" for c in sorted(engine.doubted(self.tree, known) & relevant))
+                known = implied(self.tree, facts)  # a doubt in force changes what lies ahead, so it is a state
+                waiting = bool(awaiting_resume(self.tree, known, fixed - relevant))
+                doubts = tuple(f"?{c}" for c in sorted(doubted(self.tree, known) & relevant))
                 # after "still not working" more questions may lie ahead ("at most" counts them): its own state
                 later = (("+later",) if current.total > current.number - 1 + longest_path(self.tree, qid) else ())
-                self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + doubted
+                self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + doubts
                                    + later)
             else:
                 after = self.key(current.still) if current.still is not None else None

@@ -1,0 +1,126 @@
+"""What the facts say, wherever they come from (answers, a portal, a platform code): the causes that hold and
+how sure we are (a doubt lowers "likely" to "possible"; the platform's own stop reason confirms), what the
+facts imply and bring, and which dealt-with causes still wait for a resume. No walk, no questions: engine.py
+walks the tree and uses these at each result."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .schema import CONFIDENCE, UNKNOWN, Cause, Fact, Matcher, Tree, Value
+
+Facts = Mapping[str, Value]
+FIXED = "fixed"
+MANY_CARDS = "many_cards"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A cause that holds, how sure we are, and the facts that led to it (its "why")."""
+
+    cause: Cause
+    why: tuple[tuple[str, Value], ...]
+    confidence: str
+
+
+def several(value: Value | None) -> tuple[str | int, ...]:
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
+
+
+def findings(tree: Tree, facts: Facts) -> list[Finding]:
+    """Every cause whose `when` holds, with its strongest alternative, strongest first, then the tree's
+    order; with several cards stopped at once, causes of the whole account come first."""
+    return list(_findings(tree, tuple(sorted(facts.items()))))
+
+
+@lru_cache(maxsize=16384)  # the walk asks again for the same facts at each result it passes
+def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
+    facts = dict(items)
+    restricted, doubtful = tree.restricted_regions, doubted(tree, facts)
+    found = []
+    for cause in tree.causes:
+        best = None  # the strongest alternative that holds (the first of equals)
+        for alt in cause.when:
+            if (best is None or CONFIDENCE.index(alt.confidence) < CONFIDENCE.index(best.confidence)) \
+                    and alt.holds(facts, restricted):
+                best = alt
+        if best is not None and (cause.id not in tree.hidden or best.confidence == "confirmed"):
+            confidence = best.confidence  # a hidden cause only when the platform's own stop reason says so
+            if confidence == "likely" and cause.id in doubtful:
+                confidence = "possible"  # e.g. a stop the platform would show, while it shows the card active
+            found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
+                                 confidence))
+    many = facts.get(MANY_CARDS) == "yes"
+    order = {c.id: i for i, c in enumerate(tree.causes)}
+    return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),
+                                              order[f.cause.id])))
+
+
+def _held(matcher: Matcher, value: Value) -> Value:
+    """Of a fact holding several values, those this cause tests: its "why" names only its own reason."""
+    if isinstance(value, tuple):
+        return tuple(v for v in value if matcher.accepts(v)) or value
+    return value
+
+
+def diagnose(tree: Tree, facts: Facts) -> list[Finding]:
+    """What to tell the person: the causes not dealt with yet; else the resume still pending; else the
+    fallback. Never empty."""
+    fixed = set(several(facts.get(FIXED)))
+    left = [f for f in findings(tree, facts) if f.cause.id not in fixed]
+    if left:
+        return left
+    waiting = awaiting_resume(tree, facts, fixed)
+    special = next(c for c in tree.causes if (c.resume_pending if waiting else c.fallback))
+    return [Finding(special, ((FIXED, waiting),) if waiting else (), "likely" if waiting else "possible")]
+
+
+def doubted(tree: Tree, facts: Facts) -> frozenset[str]:
+    """The causes these facts make doubtful (the tree's [[doubts]]): at most "possible" unless confirmed."""
+    return frozenset(cid for d in tree.doubts if d.holds(facts, tree.restricted_regions) for cid in d.causes)
+
+
+def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str]) -> tuple[str, ...]:
+    """The dealt-with causes whose card may still need a separate resume: those the facts still make likely
+    or confirmed, and those an answer says were dealt with (`brings`: "paid, still stopped") that no finding
+    contradicts; never a doubted one (a card the platform shows active was not stopped for it). A cause
+    that was only possible, or that later answers ruled out, may never have stopped the card."""
+    found = findings(tree, facts)
+    sure = {f.cause.id for f in found if f.confidence != "possible"}
+    brought = {v for fid, value in facts.items() if fid in tree.facts for own, target, vs in tree.facts[fid].brings
+               if target == FIXED and own in several(value) for v in several(vs)}
+    counted = (sure | (brought - {f.cause.id for f in found})) - doubted(tree, facts)
+    return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id in counted)
+
+
+def implied(tree: Tree, facts: Facts) -> Facts:
+    """The facts with what they settle added: a known stop reason means the card is stopped (`implies`), and
+    a value means what it brings (`brings`: the stop reason "expired" means an expired plan), so the walk
+    does not ask what the platform already told, and a portal's or a code's facts mean what a person's
+    answer does. A fact holding several values gains the brought ones; others are only added."""
+    out = dict(facts)
+    for f, value in facts.items():
+        fact = tree.facts.get(f)
+        if fact is None or value == UNKNOWN:
+            continue
+        for fid, v in fact.implies:
+            out.setdefault(fid, v)
+        for own, fid, v in fact.brings:
+            if own in several(value) and (fid not in facts or tree.facts[fid].multiple):
+                out[fid] = gained(tree.facts[fid], out.get(fid), several(v)) if tree.facts[fid].multiple \
+                    else out.get(fid, v)
+    return out if out != facts else facts
+
+
+def gained(fact: Fact, held: Value | None, values: tuple[str | int, ...]) -> Value:
+    """A fact holding several values, after it gains `values`: in the fact's order, and "unknown" alone
+    stays the plain value every fact uses for it."""
+    have = set(several(held)) | set(values)
+    if have != {UNKNOWN}:
+        have.discard(UNKNOWN)
+    kept = tuple(v for v in fact.values if v in have)
+    return UNKNOWN if kept == (UNKNOWN,) else kept
