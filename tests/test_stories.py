@@ -2,8 +2,9 @@
 causes they should be told, in order, with how sure we are. Written before the tree, as its specification.
 
 A story is a list of moves: "question=option" answers the current question (and checks it is the one
-asked), "still" says "still not working" on the current result, and "=> cause:confidence, …" checks the
-current step is a result with exactly those findings in that order. `facts` are a portal's locked facts
+asked), "still" says "still not working" on the current result, "=> cause:confidence, …" checks the
+current step is a result with exactly those findings in that order, and "no still" checks that this result
+is the last word (it offers no "still not working"). `facts` are a portal's locked facts
 (platform codes such as "huawei.operatorStatus" included).
 """
 
@@ -46,6 +47,8 @@ def play(story: Story) -> list[str]:
         if move == "still":
             assert isinstance(current, ResultStep) and current.still is not None, f"{story.who}: no 'still' here"
             facts = current.still
+        elif move == "no still":
+            assert isinstance(current, ResultStep) and current.still is None, f"{story.who}: 'still' is offered"
         elif move.startswith("=>"):
             assert isinstance(current, ResultStep), f"{story.who}: expected a result, got {current.question.id}"
             got = [f"{f.cause.id}:{f.confidence}" for f in current.findings]
@@ -58,7 +61,8 @@ def play(story: Story) -> list[str]:
             assert option is not None, f"{story.who}: {qid} has no option {key}"
             facts = choose(TREE, facts, option)
             asked.append(qid)
-    assert story.moves[-1].startswith("=>"), "a story ends with what the person is told"
+    assert story.moves[-1].startswith("=>") or story.moves[-2:][0].startswith("=>"), \
+        "a story ends with what the person is told"
     return asked
 
 
@@ -96,10 +100,11 @@ STORIES = [
     Story("An alarm panel whose data works but whose alarm calls and texts fail",
           ["symptom=calls_sms_only", "=> calls_restricted:likely"]),
     Story("A new smart meter that never came online",
-          ["symptom=never_worked", "=> test_period_ended:likely", "still", "other=no_real_name",
+          ["symptom=never_worked", "=> test_period_ended:likely", "still", "event=nothing", "other=no_real_name",
            "=> real_name_required:likely"]),
     Story("A sensor whose free test data ran out; the owner has nothing else to add",
-          ["symptom=never_worked", "=> test_period_ended:likely", "still", "other=no", "=> contact_carrier:possible"]),
+          ["symptom=never_worked", "=> test_period_ended:likely", "still", "event=nothing", "other=no",
+           "=> contact_carrier:possible"]),
     Story("The platform shows the card 在用 but the tracker is offline",
           ["symptom=active_offline", "=> not_suspended:likely"]),
     Story("The platform shows 违规停机 after the card was tried in a phone",
@@ -239,9 +244,10 @@ STORIES = [
           "card shown active was never stopped for arrears, so no resume is pending; the seller looks the card up",
           ["symptom=active_offline", "=> not_suspended:likely", "still", "account=paid_still_stopped",
            "=> contact_carrier:possible"]),
-    Story("A portal knows the card is in Inner Mongolia and the platform says cancelled; after 'still' the person "
-          "says the device always worked there: the area stop is ruled out, not dealt with, so no resume is pending",
-          ["symptom=no_service", "stop_reason=cancelled", "=> expired_cancelled:confirmed, region_restricted:possible",
+    Story("A portal knows the card is in Inner Mongolia and the platform says card-device separation; after "
+          "'still' the person says the device always worked there: the area stop is ruled out, not dealt with, so "
+          "no resume is pending",
+          ["symptom=no_service", "stop_reason=device_separation", "=> device_binding:confirmed, region_restricted:possible",
            "still", "account=unknown", "event=nothing", "other=no", "=> contact_carrier:possible"],
           facts={"location": "CN-NM"}),
     Story("Someone whose platform says the card is being resumed (复机中)",
@@ -270,6 +276,19 @@ STORIES = [
     Story("A device in Xinjiang that has always worked there is not told about restricted regions",
           ["symptom=no_service", "stop_reason=none_shown", "account=arrears", "=> arrears:likely"],
           facts={"location": "CN-XJ", "worked_here_before": "yes"}),
+    Story("China Telecom's CMP says 拆机: the number is gone, so nothing after it (paying, renewing, a resume) can "
+          "bring this card back; the result is the last word", ["=> expired_cancelled:confirmed", "no still"],
+          facts={"ctcmp.queryCardMainStatus": 7}),
+    Story("The app shows 销户 and the person says so: a new card from the seller is the fix, not a resume",
+          ["symptom=no_service", "stop_reason=cancelled", "=> expired_cancelled:confirmed", "no still"]),
+    Story("OneNET says 销号 and the portal knows the account is in arrears: both are said, the number first, and "
+          "nothing is offered after them", ["=> expired_cancelled:confirmed, arrears:likely", "no still"],
+          facts={"onenet.cardstatus": "04", "balance": "arrears"}),
+    Story("A new tracker card the buyer first tried in a phone, which never worked in the tracker",
+          ["symptom=never_worked", "=> test_period_ended:likely", "still", "event=phone", "=> phone_use:likely"]),
+    Story("A new meter card first powered up in a test rig, then fitted to the meter: bound to the rig",
+          ["symptom=never_worked", "=> test_period_ended:likely", "still", "event=other_device",
+           "=> device_binding:likely"]),
 ]
 
 

@@ -170,7 +170,7 @@ def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, F
                 regions: Mapping[str, Text | None]) -> Cause:
     cid = str(raw.get("id") or f"#{i + 1}")
     where = f"cause {cid}"
-    flags = ("fallback", "resume", "resume_pending", "account")
+    flags = ("fallback", "resume", "resume_pending", "account", "final")
     plain_keys(p, raw, where, ("id", "title", "summary", "article", "steps", "when") + flags)
     steps = []
     for j, s in enumerate(p.items(raw.get("steps", []), f"{where}.steps")):
@@ -188,13 +188,16 @@ def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, F
     when = tuple(_alternative(p, alt, f"{where}.when", facts, regions) for alt in p.items(raw.get("when", []), f"{where}.when"))
     if not when and not (flag["fallback"] or flag["resume_pending"]):
         p.problem(where, "has no `when`, so it can never be concluded; add when = [{ fact = \"value\" }]")
+    if flag["final"] is True and not any(alt.confidence == "confirmed" for alt in when):
+        p.problem(where, "final = true acts only when the platform confirms the cause: add a `when` that tests "
+                  "stop_reason, or remove final")
     article = raw.get("article")
     if not isinstance(article, str) or not article:
         p.problem(where, "expected article = \"causes/<name>\" (the article's path without .md)")
         article = ""
     return Cause(cid, p.text(raw.get("title"), f"{where}.title") or Text("", ""),
                  p.text(raw.get("summary"), f"{where}.summary") or Text("", ""), tuple(steps), article, when,
-                 *(flag[f] is True for f in ("fallback", "resume", "resume_pending", "account")))
+                 *(flag[f] is True for f in flags))
 
 
 def parse_doubt(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact], regions: Mapping[str, Text | None],

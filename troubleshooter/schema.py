@@ -166,6 +166,7 @@ class Cause:
     resume: bool  # once dealt with, the card may still need a separate resume (复机)
     resume_pending: bool  # the cause reported when dealt-with causes still need their resume
     account: bool  # concerns the whole account, so it comes first when many cards stopped at once
+    final: bool = False  # once confirmed, nothing after it helps this card: the result offers no "still"
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity, so engine caches can key on it
