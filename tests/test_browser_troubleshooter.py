@@ -87,7 +87,7 @@ def test_switching_language_keeps_the_answers(page, server: Server) -> None:
     page.wait_for_selector(LIVE, timeout=BOOT_MS)
     assert "/en/troubleshooter.html" in page.url
     assert live_causes(page) == ["phone_use"]
-    assert page.inner_text(".ts-live h3").startswith("The IoT card was used in a phone")
+    assert page.inner_text(".ts-live h3").startswith("The IoT SIM was used in a phone")
 
 
 def reach_result_by_links(page) -> None:
