@@ -50,3 +50,21 @@ def test_a_platform_codes_meaning_is_given_in_the_readers_language() -> None:
     [zh] = [line for line in render_text(TREE, result(TREE, reading.facts), "zh", reading.evidence).splitlines()
             if line.strip().startswith("依据：")]
     assert "信控双向停机" in zh and "credit" not in zh, zh
+
+
+def test_what_an_answer_brings_is_not_read_back_as_another_answer() -> None:
+    """"Being resumed" counts the stops a resume undoes as dealt with; the page does not read them back as
+    causes the person said they dealt with (eight of them, a phone among them). Once "still not working"
+    adds a cause shown, the dealt-with list is the person's own doing and reads back whole."""
+    from troubleshooter.engine import choose, step
+
+    [resuming] = [o for o in TREE.questions["symptom"].options if o.key == "resuming"]
+    facts = choose(TREE, {}, resuming)
+    assert "fixed" in facts, "the answer sets what it brings (the test's premise)"
+    for lang in LANGS:
+        text = render_text(TREE, step(TREE, facts), lang)
+        assert TREE.facts["fixed"].label.get(lang) not in text, text
+        assert TREE.cause("phone_use").title.get(lang) not in text, text
+    shown = step(TREE, {"symptom": "no_service", "stop_reason": ("arrears",)})
+    later = render_text(TREE, result(TREE, shown.still), "en")
+    assert f"{TREE.facts['fixed'].label.get('en')}: {TREE.cause('arrears').title.get('en')}" in later, later

@@ -91,10 +91,20 @@ def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str]) -> tuple[str, ...
     that was only possible, or that later answers ruled out, may never have stopped the card."""
     found = findings(tree, facts)
     sure = {f.cause.id for f in found if f.confidence != "possible"}
-    brought = {v for fid, value in facts.items() if fid in tree.facts for own, target, vs in tree.facts[fid].brings
-               if target == FIXED and own in several(value) for v in several(vs)}
-    counted = (sure | (brought - {f.cause.id for f in found})) - doubted(tree, facts)
+    said = brought(tree, facts).get(FIXED, frozenset())
+    counted = (sure | (said - {f.cause.id for f in found})) - doubted(tree, facts)
     return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id in counted)
+
+
+def brought(tree: Tree, facts: Facts) -> dict[str, frozenset[str | int]]:
+    """What the facts' values bring to other facts (`brings`), fact by fact: "paid, still stopped" brings
+    arrears and an ended plan as dealt with, "being resumed" every stop a resume undoes."""
+    out: dict[str, frozenset[str | int]] = {}
+    for fid, value in facts.items():
+        for own, target, values in tree.facts[fid].brings if fid in tree.facts else ():
+            if own in several(value):
+                out[target] = out.get(target, frozenset()) | frozenset(several(values))
+    return out
 
 
 def implied(tree: Tree, facts: Facts) -> Facts:

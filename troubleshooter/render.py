@@ -14,6 +14,7 @@ from typing import Protocol
 
 from .codes import Decoded
 from .engine import Finding, QuestionStep, ResultStep, Step, choose, several
+from .findings import brought
 from .facts import SOLVED, to_query
 from .langs import COLON, PARENS, SEPARATOR
 from .parsing import Text
@@ -100,6 +101,13 @@ def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
     candidates = [o for o in options if any(fid == fact.id and m.accepts(value) for fid, m in o.sets)]
     candidates.sort(key=lambda o: (o.sets[0][0] != fact.id, len(o.sets)))  # an option about this fact alone first
     return candidates[0].label.get(lang) if candidates else str(value)
+
+
+def read_back(tree: Tree, answers: Sequence[tuple[Fact, Value]]) -> list[tuple[Fact, Value]]:
+    """The answers a result reads back: not a fact whose value is just what another answer brings ("being
+    resumed" would otherwise list eight stops as dealt with, a phone among them, that nobody mentioned)."""
+    extra = brought(tree, {f.id: v for f, v in answers})
+    return [(f, v) for f, v in answers if frozenset(several(v)) != extra.get(f.id)]
 
 
 def _why(tree: Tree, finding: Finding, lang: str, evidence: Evidence | None = None) -> str:
@@ -197,10 +205,10 @@ def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor:
     if step.unknown:
         rows = "".join(f"<dt>{escape(f.label.get(lang))}</dt><dd>{escape(f.howto.get(lang))}</dd>" for f in step.unknown)
         unknown = f'<div class="ts-unknown"><h3>{escape(ui(tree, "unknown_heading", lang))}</h3><dl>{rows}</dl></div>'
-    answers = ""
-    if step.answers:
+    answers, said = "", read_back(tree, step.answers)
+    if said:
         rows = "".join(f"<dt>{escape(f.label.get(lang))}</dt><dd>{escape(value_label(tree, f, v, lang))}</dd>"
-                       for f, v in step.answers)
+                       for f, v in said)
         answers = f'<div class="ts-answers"><h3>{escape(ui(tree, "answers_heading", lang))}</h3><dl>{rows}</dl></div>'
     summary = render_text(tree, step, lang, evidence)
     return (
@@ -253,9 +261,10 @@ def render_text(tree: Tree, step: Step, lang: str, evidence: Evidence | None = N
     if step.unknown:
         lines += ["", ui(tree, "unknown_heading", lang) + COLON[lang].rstrip()]
         lines += [f"- {f.label.get(lang)}{COLON[lang]}{f.howto.get(lang)}" for f in step.unknown]
-    if step.answers:
+    said = read_back(tree, step.answers)
+    if said:
         lines += ["", ui(tree, "answers_heading", lang) + COLON[lang].rstrip()]
-        lines += [f"- {f.label.get(lang)}{COLON[lang]}{value_label(tree, f, v, lang)}" for f, v in step.answers]
+        lines += [f"- {f.label.get(lang)}{COLON[lang]}{value_label(tree, f, v, lang)}" for f, v in said]
     if "contact" in tree.ui:
         lines += ["", tree.ui["contact"].get(lang)]
     lines += ["", ui(tree, "tree_version", lang, version=tree.version)]
