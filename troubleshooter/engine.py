@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from .findings import FIXED, Finding, diagnose, findings, gained, implied, several
-from .reach import asked_from, concludes, longest_path
+from .reach import asked_from, concludes
 from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
 
 Facts = Mapping[str, Value]
@@ -195,6 +196,24 @@ def answered(w: Walk, facts: Facts, locked: frozenset[str]) -> int:
     return count
 
 
+def questions_left(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> int:
+    """The most questions this person can still be asked before the next result, the current one included:
+    the engine's own walk over every answer it offers from here, so it sees what the tree's shape cannot (a
+    result a profile leaves with nothing new, which the walk goes past). "At most" never grows: each answer
+    leads to one of the walks counted here."""
+    return _left(tree, tuple(sorted(facts.items())), locked)
+
+
+@lru_cache(maxsize=16384)
+def _left(tree: Tree, items: tuple[tuple[str, Value], ...], locked: frozenset[str]) -> int:
+    facts = dict(items)
+    current = walk(tree, facts).current
+    if current is None:
+        return 0
+    return 1 + max(_left(tree, tuple(sorted(choose(tree, facts, o).items())), locked)
+                   for o in offered(tree, current, facts, locked).options)
+
+
 def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step:
     """The step to show for these facts. `locked` facts (set by an embedding portal) are never undone."""
     w = walk(tree, facts)
@@ -204,7 +223,7 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step
     back = _back(tree, facts, w, locked)
     if w.current is not None:
         asked = answered(w, facts, locked) + 1
-        total = asked - 1 + longest_path(tree, w.current.id, bool(w.hops))
+        total = asked - 1 + questions_left(tree, facts, locked)
         return QuestionStep(offered(tree, w.current, facts, locked), asked, total, answers, back)
     return result(tree, facts, answers, back)
 

@@ -44,11 +44,9 @@ def downstream_causes(tree: Tree, node: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def longest_path(tree: Tree, node: str, then: bool = False) -> int:
-    """How many questions can still be asked from `node` until a result (the tree is checked acyclic). With
-    `then` (after "still not working", when a result may have nothing new and the walk goes on at its
-    option's `then`), the questions from there on count too, so "at most" never grows before a result."""
+def longest_path(tree: Tree, node: str) -> int:
+    """How many questions the tree's shape allows from `node` until a result (the tree is checked acyclic).
+    What a person may really be asked is engine.questions_left, which knows the facts."""
     if node == RESULT:
         return 0
-    return 1 + max(max(longest_path(tree, o.next, then), longest_path(tree, o.then, then) if then and o.then else 0)
-                   for o in tree.questions[node].options)
+    return 1 + max(longest_path(tree, o.next) for o in tree.questions[node].options)

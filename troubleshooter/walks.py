@@ -81,8 +81,10 @@ class Steps:
                 known = implied(self.tree, facts)  # a doubt in force changes what lies ahead, so it is a state
                 waiting = bool(awaiting_resume(self.tree, known, fixed - relevant))
                 doubts = tuple(f"?{c}" for c in sorted(doubted(self.tree, known) & relevant))
-                # after "still not working" more questions may lie ahead ("at most" counts them): its own state
-                later = (("+later",) if current.total > current.number - 1 + longest_path(self.tree, qid) else ())
+                # how many questions may lie ahead ("at most") differs with what is known: when it is not what the
+                # tree's shape says, its own state
+                left = current.total - current.number + 1
+                later = (f"+{left}",) if left != longest_path(self.tree, qid) else ()
                 self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + doubts
                                    + later)
             else:
