@@ -5,9 +5,11 @@ the CLI (`decode`, `diagnose`), the lenient web path, the file's own validation,
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import tomllib
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "hooks"))
-from troubleshooter import default_tree  # noqa: E402
+from troubleshooter import LANGS, default_tree  # noqa: E402
 from troubleshooter.browser import handle  # noqa: E402
 from troubleshooter.codes import CODES_TOML, decode, default_codes, load_codes, parse_codes  # noqa: E402
 from troubleshooter.engine import diagnose  # noqa: E402
@@ -222,3 +224,36 @@ def test_the_built_article_and_guide_carry_the_tables_in_both_languages(site: Pa
         assert 'href="../causes/arrears.html"' in article
         guide = (site / prefix / "integrate/embedding.html").read_text("utf-8")
         assert "ctcmp.queryCardMainStatus" in guide and "codes-keys-table" not in guide
+
+
+@pytest.mark.parametrize(("locked", "overruled"), [
+    ({"onenet.cardstatus": "00", "onenet.billingstatus": "01"}, [{"key": "onenet.billingstatus", "value": "01"}]),
+    ({"symptom": "no_service", "onenet.cardstatus": "00"}, [{"key": "onenet.cardstatus", "value": "00"}]),
+    ({"onenet.cardstatus": "00", "huawei.operatorStatus": -1}, []),  # two readings that agree
+])
+def test_a_platform_reading_that_is_not_used_is_named_on_the_page(locked: dict, overruled: list) -> None:
+    """Two readings that disagree on the card's state (OneNET shows it 正常, its billing says test period; or
+    the portal says stopped while a code says active): one is used, and the page says which was not, with
+    its words, so the person checks the platform instead of trusting a silent choice."""
+    for lang in LANGS:
+        out = json.loads(handle(json.dumps({"query": "", "lang": lang, "locked": locked})))
+        assert out["overruled"] == overruled
+        notices = re.findall(r'<p class="ts-notice"[^>]*>(.*?)</p>', out["html"])
+        if not overruled:
+            assert notices == []
+            continue
+        [notice] = notices
+        [reading] = [decode(default_codes(), o["key"], o["value"]) for o in overruled]
+        assert escape(reading.evidence(reading.parts[0], lang)) in notice, notice
+        assert escape(default_tree().ui["overruled"].get(lang).split("}")[-1]) in notice, notice  # what to do
+
+
+def test_the_cli_names_a_reading_it_did_not_use() -> None:
+    facts = json.dumps({"onenet.cardstatus": "00", "onenet.billingstatus": "01"})
+    data = json.loads(run("diagnose", "--facts", facts, "--lang", "en").stdout)
+    assert [(o["key"], o["value"]) for o in data["overruled"]] == [("onenet.billingstatus", "01")]
+    assert "not used" in data["overruled"][0]["notice"] and [c["id"] for c in data["causes"]] == ["not_suspended"]
+    text = run("diagnose", "--facts", facts, "--format", "text").stdout
+    assert text.startswith("中国移动 OneNET") and "没有采用" in text.splitlines()[0], text
+    agreeing = json.loads(run("diagnose", "--facts", json.dumps({"onenet.cardstatus": "00"})).stdout)
+    assert agreeing["overruled"] == []

@@ -10,7 +10,9 @@ Response: {"html": …, "kind": "question"|"result"|"solved", "step": id, "cause
            "findings": [{"id", "confidence"}], "facts": {…}, "query": "?…" (the clean state),
            "dropped": [names of entries that were ignored], "treeVersion": "…", "profile": id | null (the
            shipped profile in effect),
-           "codes": [{"key", "value"}] (the platform codes decoded into facts, e.g. onelink.stopReason)}
+           "codes": [{"key", "value"}] (the platform codes decoded into facts, e.g. onelink.stopReason),
+           "overruled": [{"key", "value"}] (codes not used: another reading, or a fact given by name,
+           disagreed about the card's state; the page names them in a notice)}
 """
 
 from __future__ import annotations
@@ -66,18 +68,21 @@ def handle(request_json: str) -> str:
         dropped_locked.append("facts")
     facts.update(locked)
     decoded = asked.decoded + portal.decoded
+    overruled = asked.overruled + portal.overruled
     evidence = {k: v for k, v in {**asked.evidence, **portal.evidence}.items() if k[0] in facts
                 and k[1] in (facts[k[0]] if isinstance(facts[k[0]], tuple) else (facts[k[0]],))}
     base = request.get("articleBase") if isinstance(request.get("articleBase"), str) else ""
     links = QueryLinks(tree, base, locked, decoded)
     common = {"facts": facts, "query": to_query(tree, facts, decoded), "dropped": dropped + dropped_locked + profile_dropped,
-              "treeVersion": tree.version, "profile": profile, "codes": [{"key": d.field.key, "value": d.raw} for d in decoded]}
+              "treeVersion": tree.version, "profile": profile, "codes": [{"key": d.field.key, "value": d.raw} for d in decoded],
+              "overruled": [dict(t) for t in dict.fromkeys((("key", d.field.key), ("value", d.raw)) for d, _ in overruled)]}
     if (SOLVED.split("=")[0], SOLVED.split("=")[1]) in parse_qsl(query.lstrip("?")[:2000]):
         html = render_solved(tree, lang, links)
         return json.dumps({"html": html, "kind": "solved", "step": "solved", "causes": [], "findings": [], **common},
                           ensure_ascii=False)
     current = step(tree, facts, frozenset(locked))
-    html = render_step(tree, current, lang, links, notices=dropped + dropped_locked + profile_dropped, evidence=evidence)
+    html = render_step(tree, current, lang, links, notices=dropped + dropped_locked + profile_dropped, evidence=evidence,
+                       overruled=list(dict.fromkeys(d.evidence(part, lang) for d, part in overruled)))
     is_question = isinstance(current, QuestionStep)
     findings = [] if is_question else [{"id": f.cause.id, "confidence": f.confidence} for f in current.findings]
     return json.dumps({

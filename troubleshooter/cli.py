@@ -167,11 +167,15 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
         if args.command == "diagnose":
             reading = read_strict(tree, read_facts(args, stdin))
             facts = reading.facts
+            overruled = [{"key": d.field.key, "value": d.raw, "notice": ui(tree, "overruled", args.lang,
+                                                                          reading=d.evidence(part, args.lang))}
+                         for d, part in reading.overruled]
             if args.format == "json":
-                print(json.dumps(diagnosis_json(tree, facts, args.lang, reading.evidence), ensure_ascii=False, indent=2),
-                      file=stdout)
+                out = diagnosis_json(tree, facts, args.lang, reading.evidence) | {"overruled": overruled}
+                print(json.dumps(out, ensure_ascii=False, indent=2), file=stdout)
             else:
-                print(render_text(tree, result(tree, facts), args.lang, reading.evidence), file=stdout)
+                notices = "".join(o["notice"] + "\n\n" for o in overruled)
+                print(notices + render_text(tree, result(tree, facts), args.lang, reading.evidence), file=stdout)
             return 0
         return interactive(tree, args.lang, stdin, stdout)
     except TreeError as err:

@@ -261,8 +261,10 @@ def _flags(codes: Codes, field: Field, value: str) -> tuple[CodeValue, ...]:
 Sources = dict[tuple[str, str | int], list[tuple[Decoded, CodeValue]]]
 
 
-def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decoded]) -> Sources:
-    """Add what the codes say to `facts` (in place) and return where each fact value came from.
+def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decoded],
+          overruled: list[tuple[Decoded, CodeValue]] | None = None) -> Sources:
+    """Add what the codes say to `facts` (in place) and return where each fact value came from; a code whose
+    value for a single-value fact is not the one kept is added to `overruled`, so the page can say so.
 
     Facts given outright win over a code for a fact holding one value; for a fact holding several
     (stop_reason), the values join in the fact's order, and a vague one (none_shown) is kept only when
@@ -284,6 +286,8 @@ def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decod
                         sources.setdefault((fid, v), []).append((d, part))
                 elif fid not in given and facts.setdefault(fid, value) == value:
                     sources.setdefault((fid, value), []).append((d, part))
+                elif facts[fid] != value and overruled is not None:
+                    overruled.append((d, part))
     return {k: v for k, v in sources.items() if k[1] in _several(facts.get(k[0]))}
 
 

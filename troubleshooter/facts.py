@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode
 
-from .codes import CODES_TOML, CodeError, Codes, Decoded, Sources, decode, default_codes, evidence, load_codes, merge
+from .codes import (CODES_TOML, CodeError, Codes, CodeValue, Decoded, Sources, decode, default_codes, evidence,
+                    load_codes, merge)
 from .parsing import Text, shown
 from .schema import ABROAD, ELSEWHERE, UNKNOWN, Fact, Tree, Value
 
@@ -35,6 +36,7 @@ class Reading:
     dropped: list[str] = field(default_factory=list)
     decoded: list[Decoded] = field(default_factory=list)
     sources: Sources = field(default_factory=dict)
+    overruled: list[tuple[Decoded, CodeValue]] = field(default_factory=list)  # codes that disagreed, not used
 
     @property
     def evidence(self) -> dict[tuple[str, str | int], Text]:
@@ -148,7 +150,7 @@ def read_query(tree: Tree, query: str) -> Reading:
 
 def _merged(tree: Tree, reading: Reading) -> Reading:
     if reading.decoded:
-        reading.sources = merge(codes_for(tree), tree, reading.facts, reading.decoded)
+        reading.sources = merge(codes_for(tree), tree, reading.facts, reading.decoded, reading.overruled)
     return reading
 
 

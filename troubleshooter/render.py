@@ -126,11 +126,10 @@ def _why(tree: Tree, finding: Finding, lang: str, evidence: Evidence | None = No
     return SEPARATOR[lang].join(parts)
 
 
-def _notices(tree: Tree, notices: Sequence[str], lang: str) -> str:
-    if not notices:
-        return ""
-    text = ui(tree, "ignored", lang, fact=", ".join(notices))
-    return f'<p class="ts-notice" role="status">{escape(text)}</p>'
+def _notices(tree: Tree, notices: Sequence[str], lang: str, overruled: Sequence[str] = ()) -> str:
+    texts = [ui(tree, "ignored", lang, fact=", ".join(notices))] if notices else []
+    texts += [ui(tree, "overruled", lang, reading=reading) for reading in overruled]
+    return "".join(f'<p class="ts-notice" role="status">{escape(text)}</p>' for text in texts)
 
 
 def _nav(tree: Tree, step: Step, links: Links, lang: str) -> str:
@@ -233,11 +232,12 @@ def render_solved(tree: Tree, lang: str, links: Links, anchor: str = "ts-live-st
 
 
 def render_step(tree: Tree, step: Step, lang: str, links: Links, anchor: str = "ts-live-step",
-                notices: Sequence[str] = (), evidence: Evidence | None = None) -> str:
-    """HTML for one step (a question or a result) in `lang`."""
+                notices: Sequence[str] = (), evidence: Evidence | None = None, overruled: Sequence[str] = ()) -> str:
+    """HTML for one step (a question or a result) in `lang`; above it, what was ignored (`notices`) and the
+    platform readings not used because another disagreed (`overruled`, in the person's words)."""
     body = (render_question(tree, step, lang, links, anchor) if isinstance(step, QuestionStep)
             else render_result(tree, step, lang, links, anchor, evidence))
-    return _notices(tree, notices, lang) + body
+    return _notices(tree, notices, lang, overruled) + body
 
 
 def render_text(tree: Tree, step: Step, lang: str, evidence: Evidence | None = None) -> str:
