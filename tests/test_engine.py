@@ -215,6 +215,29 @@ def test_browser_bridge_keeps_locked_facts_through_restart() -> None:
     assert 'class="ts-restart" href="?symptom=no_service"' in out["html"]
 
 
+def test_still_not_working_goes_on_when_a_portal_locks_what_was_dealt_with() -> None:
+    """A portal that knows the arrears were paid passes fixed=arrears. Its locked value stays, and the causes
+    "still not working" adds join it: the next step is not the same result again."""
+    locked = {"fixed": "arrears"}
+    query = "?symptom=no_service&stop_reason=unknown&balance=ok&plan=valid&data_usage=within_plan&device=other_device"
+    seen = []
+    for _ in range(6):
+        out = json.loads(handle(json.dumps({"query": query, "lang": "en", "locked": locked})))
+        if out["kind"] != "result":
+            break
+        seen.append(out["causes"])
+        assert "arrears" in out["facts"]["fixed"], "the portal's locked value is never undone"
+        still = re.search(r'class="ts-still" href="(\?[^"]+)"', out["html"])
+        if still is None:
+            break
+        query = still.group(1).replace("&amp;", "&")
+    assert len(seen) == len({tuple(c) for c in seen}), f"the same result came back after 'still': {seen}"
+    assert seen[0] == ["device_binding"] and (out["kind"] == "question" or len(seen) > 1)
+    back = re.search(r'class="ts-back" href="(\?[^"]+)"', out["html"]).group(1).replace("&amp;", "&")
+    before = json.loads(handle(json.dumps({"query": back, "lang": "en", "locked": locked})))
+    assert before["causes"] == ["device_binding"], "back after 'still' returns to the result it was said on"
+
+
 @pytest.mark.parametrize("junk", ["", "not json", "[1,2]", '{"lang": 5, "query": 7, "locked": "x"}'])
 def test_browser_bridge_survives_malformed_requests(junk: str) -> None:
     out = json.loads(handle(junk))

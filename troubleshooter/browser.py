@@ -24,7 +24,7 @@ from . import default_tree, tree_for
 from .schema import Tree, TreeError
 from urllib.parse import parse_qsl
 
-from .engine import QuestionStep, step
+from .engine import QuestionStep, gained, several, step
 from .facts import SOLVED, read_lenient, read_query, to_query
 from .render import QueryLinks, render_solved, render_step
 from .schema import LANGS
@@ -66,7 +66,9 @@ def handle(request_json: str) -> str:
     locked, dropped_locked = portal.facts, portal.dropped
     if raw_locked is not None and not isinstance(raw_locked, Mapping):
         dropped_locked.append("facts")
-    facts.update(locked)
+    for fid, value in locked.items():  # a locked list (fixed, stop_reason) stays whole; the walk may add to it
+        fact = tree.facts[fid]
+        facts[fid] = gained(fact, facts[fid], several(value)) if fact.multiple and fid in facts else value
     decoded = asked.decoded + portal.decoded
     overruled = asked.overruled + portal.overruled
     evidence = {k: v for k, v in {**asked.evidence, **portal.evidence}.items() if k[0] in facts

@@ -158,10 +158,11 @@ def moot(tree: Tree, question: Question, fixed: frozenset[str]) -> str | None:
 
 
 def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str]) -> dict[str, Value] | None:
-    """One step back: undo the last answer, or the last "still not working" if that came after it."""
+    """One step back: undo the last answer, or the last "still not working" if that came after it (a portal's
+    locked `fixed` values come back with its lock: the page adds them to whatever the query holds)."""
     last_hop = w.hops[-1] if w.hops else None
     for i in range(len(w.path) - 1, -1, -1):
-        if last_hop and last_hop[0] >= i and FIXED not in locked:
+        if last_hop and last_hop[0] >= i:
             return without(tree, facts, FIXED, last_hop[1])
         _, option = w.path[i]
         undo = [fid for fid, _ in option.sets if fid not in locked and fid in facts]
