@@ -41,9 +41,10 @@ def play(story: Story) -> list[str]:
     TREE = with_profile(story.profile) if story.profile else globals()["TREE"]
     facts = parse_facts(TREE, story.facts)  # as a portal's locked facts: platform codes decoded
     locked = frozenset(facts)
+    asserted = frozenset(facts.get("fixed", ()))  # what the portal says was dealt with, as the page passes it
     asked: list[str] = []
     for move in story.moves:
-        current = step(TREE, facts, locked)
+        current = step(TREE, facts, locked, asserted)
         if move == "still":
             assert isinstance(current, ResultStep) and current.still is not None, f"{story.who}: no 'still' here"
             facts = current.still
@@ -284,6 +285,14 @@ STORIES = [
     Story("OneNET says 销号 and the portal knows the account is in arrears: both are said, the number first, and "
           "nothing is offered after them", ["=> expired_cancelled:confirmed, arrears:likely", "no still"],
           facts={"onenet.cardstatus": "04", "balance": "arrears"}),
+    Story("A portal's billing knows the arrears were paid today (it passes fixed=arrears); the card is still "
+          "stopped and nothing else fits: the resume is what is left",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=nothing", "other=no",
+           "=> resume_pending:likely"], facts={"fixed": ["arrears"]}),
+    Story("A portal passes fixed=device_binding (the rebind is done); a rebind needs no separate resume, so with "
+          "nothing else left the seller looks the card up",
+          ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=nothing", "other=no",
+           "=> contact_carrier:possible"], facts={"fixed": ["device_binding"]}),
     Story("A new tracker card the buyer first tried in a phone, which never worked in the tracker",
           ["symptom=never_worked", "=> test_period_ended:likely", "still", "event=phone", "=> phone_use:likely"]),
     Story("A new meter card first powered up in a test rig, then fitted to the meter: bound to the rig",

@@ -82,7 +82,7 @@ def handle(request_json: str) -> str:
         html = render_solved(tree, lang, links)
         return json.dumps({"html": html, "kind": "solved", "step": "solved", "causes": [], "findings": [], **common},
                           ensure_ascii=False)
-    current = step(tree, facts, frozenset(locked))
+    current = step(tree, facts, frozenset(locked), frozenset(several(locked.get("fixed"))))
     html = render_step(tree, current, lang, links, notices=dropped + dropped_locked + profile_dropped, evidence=evidence,
                        overruled=list(dict.fromkeys(d.evidence(part, lang) for d, part in overruled)))
     is_question = isinstance(current, QuestionStep)

@@ -37,7 +37,7 @@ class _Parser(argparse.ArgumentParser):
 
 def diagnosis_json(tree: Tree, facts: dict[str, Value], lang: str,
                    evidence: Mapping[tuple[str, str | int], Text] | None = None) -> dict[str, Any]:
-    found = result(tree, facts)
+    found = result(tree, facts, asserted=frozenset(several(facts.get("fixed"))))  # given: said for certain
     evidence = evidence or {}
     return {
         "causes": [{
@@ -175,7 +175,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
                 print(json.dumps(out, ensure_ascii=False, indent=2), file=stdout)
             else:
                 notices = "".join(o["notice"] + "\n\n" for o in overruled)
-                print(notices + render_text(tree, result(tree, facts), args.lang, reading.evidence), file=stdout)
+                print(notices + render_text(tree, result(tree, facts, asserted=frozenset(several(facts.get("fixed")))), args.lang,
+                                             reading.evidence), file=stdout)
             return 0
         return interactive(tree, args.lang, stdin, stdout)
     except TreeError as err:

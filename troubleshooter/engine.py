@@ -215,8 +215,9 @@ def _left(tree: Tree, items: tuple[tuple[str, Value], ...], locked: frozenset[st
                    for o in offered(tree, current, facts, locked).options)
 
 
-def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step:
-    """The step to show for these facts. `locked` facts (set by an embedding portal) are never undone."""
+def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset(), asserted: frozenset[str] = frozenset()) -> Step:
+    """The step to show for these facts. `locked` facts (set by an embedding portal) are never undone;
+    `asserted` are the causes the portal says were dealt with (its `fixed`: findings.diagnose)."""
     w = walk(tree, facts)
     order = list(dict.fromkeys(fid for _, o in w.path for fid, _ in o.sets if fid in facts))
     order += [fid for fid in tree.facts if fid in facts and fid not in order]
@@ -226,14 +227,14 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Step
         asked = answered(w, facts, locked) + 1
         total = asked - 1 + questions_left(tree, facts, locked)
         return QuestionStep(offered(tree, w.current, facts, locked), asked, total, answers, back)
-    return result(tree, facts, answers, back)
+    return result(tree, facts, answers, back, asserted)
 
 
 def result(tree: Tree, facts: Facts, answers: tuple[tuple[Fact, Value], ...] | None = None,
-           back: dict[str, Value] | None = None) -> ResultStep:
+           back: dict[str, Value] | None = None, asserted: frozenset[str] = frozenset()) -> ResultStep:
     """The result for these facts, whether or not the walk has reached it (the CLI's `diagnose`)."""
     if answers is None:
         answers = tuple((tree.facts[f], facts[f]) for f in tree.facts if f in facts)
     unknown = tuple(fact for fact, value in answers if value == UNKNOWN)
-    found = tuple(diagnose(tree, implied(tree, facts)))
+    found = tuple(diagnose(tree, implied(tree, facts), asserted))
     return ResultStep(found, answers, unknown, back, still_not_working(tree, facts, found))

@@ -67,14 +67,15 @@ def _held(matcher: Matcher, value: Value) -> Value:
     return value
 
 
-def diagnose(tree: Tree, facts: Facts) -> list[Finding]:
+def diagnose(tree: Tree, facts: Facts, asserted: frozenset[str] = frozenset()) -> list[Finding]:
     """What to tell the person: the causes not dealt with yet; else the resume still pending; else the
-    fallback. Never empty."""
+    fallback. Never empty. `asserted`: the dealt-with causes a portal (or the command line) states for
+    certain, as opposed to those "still not working" added, which may only have been possible."""
     fixed = set(several(facts.get(FIXED)))
     left = [f for f in findings(tree, facts) if f.cause.id not in fixed]
     if left:
         return left
-    waiting = awaiting_resume(tree, facts, fixed)
+    waiting = awaiting_resume(tree, facts, fixed, asserted)
     special = next(c for c in tree.causes if (c.resume_pending if waiting else c.fallback))
     return [Finding(special, ((FIXED, waiting),) if waiting else (), "likely" if waiting else "possible")]
 
@@ -84,14 +85,16 @@ def doubted(tree: Tree, facts: Facts) -> frozenset[str]:
     return frozenset(cid for d in tree.doubts if d.holds(facts, tree.restricted_regions) for cid in d.causes)
 
 
-def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str]) -> tuple[str, ...]:
+def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str],
+                    asserted: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The dealt-with causes whose card may still need a separate resume: those the facts still make likely
-    or confirmed, and those an answer says were dealt with (`brings`: "paid, still stopped") that no finding
-    contradicts; never a doubted one (a card the platform shows active was not stopped for it). A cause
-    that was only possible, or that later answers ruled out, may never have stopped the card."""
+    or confirmed, and those an answer or a portal says were dealt with (`brings`: "paid, still stopped";
+    `asserted`) that no finding contradicts; never a doubted one (a card the platform shows active was not
+    stopped for it). A cause that was only possible, or that later answers ruled out, may never have
+    stopped the card."""
     found = findings(tree, facts)
     sure = {f.cause.id for f in found if f.confidence != "possible"}
-    said = brought(tree, facts).get(FIXED, frozenset())
+    said = brought(tree, facts).get(FIXED, frozenset()) | asserted
     counted = (sure | (said - {f.cause.id for f in found})) - doubted(tree, facts)
     return tuple(c.id for c in tree.causes if c.id in fixed and c.resume and c.id in counted)
 
