@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from troubleshooter import TreeError, default_tree, tree_for, tree_data
+from troubleshooter import TreeError, default_tree, parse_tree, tree_for, tree_data
 from troubleshooter import profiles
 from troubleshooter.browser import handle
 from troubleshooter.cli import main
@@ -29,6 +29,26 @@ def test_the_example_profile_changes_regions_seller_and_hides_a_cause() -> None:
     assert [f.cause.id for f in diagnose(tree, {"location": "CN-YN"})] == ["region_restricted"]
     assert [f.cause.id for f in diagnose(tree, {"location": "CN-XJ"})] == ["contact_carrier"]
     assert [f.cause.id for f in diagnose(default_tree(), {"location": "CN-XJ"})] == ["region_restricted"]
+
+
+def test_a_sellers_own_step_drops_the_trees_wait_unless_it_gives_its_own() -> None:
+    """A reseller that words a step for its own order page describes its own procedure: Huawei Cloud's
+    "1 to 2 working days" no longer hangs under it; `stepN.wait` gives the seller's own."""
+    arrears = tree_for(EXAMPLE).cause("arrears")
+    assert "订单页面" in arrears.steps[2].text.zh and "订单页面" in arrears.steps[2].wait.zh
+    own = parse_tree(apply_profile(tree_data(), {"texts": {"arrears.step3": {"zh": "甲", "en": "A"}}}, "t"), "t")
+    assert own.cause("arrears").steps[2].wait is None
+    assert default_tree().cause("arrears").steps[2].wait is not None and arrears.steps[1] == default_tree().cause("arrears").steps[1]
+    data = apply_profile(tree_data(), {"texts": {
+        "arrears.step3.wait": {"zh": "我们在一个工作日内提交。", "en": "We submit it within a working day."},
+        "arrears.step3": {"zh": "在订单页面申请复机。", "en": "Request a resume on your order page."},
+        "expired_grace.step3.wait": {"zh": "两个工作日。", "en": "Two working days."}}}, "t")
+    tree = parse_tree(data, "t")
+    assert tree.cause("arrears").steps[2].wait.en == "We submit it within a working day."
+    assert tree.cause("expired_grace").steps[2].wait.zh == "两个工作日。"
+    assert tree.cause("expired_grace").steps[2].text == default_tree().cause("expired_grace").steps[2].text
+    with pytest.raises(TreeError, match=r"texts.arrears.step9.wait: cause arrears has 3 steps"):
+        apply_profile(tree_data(), {"texts": {"arrears.step9.wait": {"zh": "甲", "en": "A"}}}, "t")
 
 
 def test_the_cli_takes_a_profile() -> None:

@@ -2,7 +2,8 @@
 
 A profile says who the seller is (the name shown where a step is the seller's), an optional contact line,
 which regions its cards may not be used in, which causes cannot happen to its cards, and its own wording
-for any cause's title, summary or step. It never changes the public facts and causes, only which apply and
+for any cause's title, summary or step (a step worded anew drops the tree's "how long" line, which was about
+the tree's wording; `stepN.wait` gives the seller's own). It never changes the public facts and causes, only which apply and
 how they read: it is applied to the tree's raw data, which is then parsed and checked like the tree itself,
 so every mistake is one line naming the profile file and the key.
 """
@@ -23,7 +24,7 @@ HERE = Path(__file__).parent
 PROFILES = HERE / "profiles"
 KEYS = ("name", "contact", "restricted_regions", "hidden_causes", "texts")
 PROFILE_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
-TEXT_KEY = re.compile(r"(?P<cause>[a-z_]+)\.(?P<part>title|summary|step(?P<n>[1-9]))")
+TEXT_KEY = re.compile(r"(?P<cause>[a-z_]+)\.(?P<part>title|summary|step(?P<n>[1-9])(?P<wait>\.wait)?)")
 MAX_SELLER_NAME = 60
 
 
@@ -70,12 +71,15 @@ def apply_profile(tree_data: Mapping[str, Any], profile: Mapping[str, Any], sour
                 p.problem("hidden_causes", f"{shown(cid)} is not a cause that can be hidden; expected ids such as "
                           "region_restricted or calls_restricted")
         settings["hidden_causes"] = list(hidden)
-    for key, raw in p.table(profile.get("texts", {}), "texts").items():
+    texts = p.table(profile.get("texts", {}), "texts")
+    # A step's own text first: it drops the tree's wait, which described the tree's text; then the waits.
+    for key, raw in sorted(texts.items(), key=lambda item: str(item[0]).endswith(".wait")):
         m = TEXT_KEY.fullmatch(str(key))
         cause = causes.get(m.group("cause")) if m else None
         where = f"texts.{shown(key)}"
         if cause is None or m is None:
-            p.problem(where, "expected <cause id>.title, <cause id>.summary or <cause id>.stepN, e.g. arrears.step3")
+            p.problem(where, "expected <cause id>.title, <cause id>.summary, <cause id>.stepN or <cause id>.stepN.wait, "
+                      "e.g. arrears.step3")
             continue
         text = p.text(raw, where)
         if text is None:
@@ -86,7 +90,11 @@ def apply_profile(tree_data: Mapping[str, Any], profile: Mapping[str, Any], sour
             if n > len(steps):
                 p.problem(where, f"cause {cause['id']} has {len(steps)} steps")
                 continue
-            steps[n - 1]["text"] = {"zh": text.zh, "en": text.en}
+            if m.group("wait"):
+                steps[n - 1]["wait"] = {"zh": text.zh, "en": text.en}
+            else:  # the seller's own procedure: the tree's timing was for the tree's text
+                steps[n - 1]["text"] = {"zh": text.zh, "en": text.en}
+                steps[n - 1].pop("wait", None)
         else:
             cause[m.group("part")] = {"zh": text.zh, "en": text.en}
     if p.problems:
