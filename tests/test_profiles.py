@@ -51,6 +51,20 @@ def test_a_sellers_own_step_drops_the_trees_wait_unless_it_gives_its_own() -> No
         apply_profile(tree_data(), {"texts": {"arrears.step9.wait": {"zh": "甲", "en": "A"}}}, "t")
 
 
+def test_a_sellers_own_regions_are_not_called_the_sites_examples() -> None:
+    """The site's list of restricted regions comes from Huawei Cloud's notes and a seller's list, and says so
+    where the question lists them; a seller's own list is its own, and the page says that instead."""
+    site, seller = default_tree(), tree_for(EXAMPLE)
+    for lang in ("zh", "en"):
+        assert "Huawei" in site.ui["restricted_note"].en and "华为云" in site.ui["restricted_note"].zh
+        assert seller.ui["restricted_note"].get(lang) != site.ui["restricted_note"].get(lang)
+        assert "华为云" not in seller.ui["restricted_note"].zh and "Huawei" not in seller.ui["restricted_note"].en
+        summary = seller.cause("region_restricted").summary.get(lang)
+        assert "Huawei Cloud's notes" not in summary and "华为云的说明和一份卖家名单" not in summary
+    inline = tree_for(None, json.dumps({"restrictedRegions": "CN-GD"}))
+    assert inline.ui["restricted_note"] == seller.ui["restricted_note"]
+
+
 def test_the_cli_takes_a_profile() -> None:
     out = io.StringIO()
     assert main(["--profile", EXAMPLE, "diagnose", "--facts", '{"balance": "arrears"}', "--format", "text", "--lang", "en"],

@@ -47,6 +47,10 @@ def read_profile(pid: str) -> tuple[dict[str, Any], str]:
     raise TreeError([f"profile {pid}: no such profile; expected one of {', '.join(profile_ids()) or '(none)'}"])
 
 
+OWN_REGIONS_NOTE = {"zh": "这里列的是卖家为这些卡给出的限制地区。",
+                    "en": "These are the regions your seller lists as restricted for its cards."}
+
+
 def apply_profile(tree_data: Mapping[str, Any], profile: Mapping[str, Any], source: str) -> dict[str, Any]:
     """The tree's raw data with the profile's rules in it, or TreeError listing every problem."""
     p = Parser(source)
@@ -64,6 +68,7 @@ def apply_profile(tree_data: Mapping[str, Any], profile: Mapping[str, Any], sour
                 ui[ui_key] = {"zh": text.zh, "en": text.en}
     if "restricted_regions" in profile:
         settings["restricted_regions"] = profile["restricted_regions"]  # checked by the tree's own parser
+        ui["restricted_note"] = OWN_REGIONS_NOTE  # the site's note says its list is examples from its sources
     if "hidden_causes" in profile:
         hidden = p.strings(profile["hidden_causes"], "hidden_causes")
         for cid in hidden:
