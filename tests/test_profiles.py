@@ -77,6 +77,24 @@ def test_the_cli_takes_a_profile() -> None:
     assert "Example IoT" not in plain.getvalue()
 
 
+def test_the_cli_takes_a_carriers_own_profile_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A carrier's backend runs the pip-installed CLI with its own profile, which is not shipped here."""
+    own = tmp_path / "acme.toml"
+    own.write_text('name = { zh = "甲公司", en = "Acme Mobile" }\nhidden_causes = ["calls_restricted"]\n', "utf-8")
+    out = io.StringIO()
+    assert main(["--profile", str(own), "diagnose", "--facts", '{"balance": "arrears"}', "--format", "text",
+                 "--lang", "en"], stdout=out) == 0
+    assert "[Acme Mobile]" in out.getvalue()
+    own.write_text('hidden_causes = ["nope"]\n', "utf-8")
+    assert main(["--profile", str(own), "check"], stdout=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert str(own) in err and "hidden_causes" in err and "Traceback" not in err
+    assert main(["--profile", str(tmp_path / "missing.toml"), "check"], stdout=io.StringIO()) == 2
+    assert "missing.toml" in capsys.readouterr().err
+    out = json.loads(handle(json.dumps({"query": "", "lang": "en", "profile": str(own)})))
+    assert out["dropped"] == ["profile"], "a page never reads a file a portal names"
+
+
 def test_an_answer_the_profile_withholds_still_reads_back_in_words() -> None:
     """A portal may pass a fact whose answer its profile does not offer (calls_sms_only, for a data-only
     seller): the summary names it in the answer's words, never as the raw value."""

@@ -55,8 +55,14 @@ def tree_data() -> dict:
     return json.loads(text) if source.endswith(".json") else tomllib.loads(text)
 
 
+def tree_for(profile: str | Path | None = None, inline: str | None = None) -> Tree:
+    """The shipped tree with a portal's rules (see _tree_for); a profile file (a Path, the command line's)
+    is read afresh each time, a shipped id or inline subset once."""
+    return _tree_for.__wrapped__(profile, inline) if isinstance(profile, Path) else _tree_for(profile, inline)
+
+
 @lru_cache(maxsize=64)
-def tree_for(profile: str | None = None, inline: str | None = None) -> Tree:
+def _tree_for(profile: str | Path | None = None, inline: str | None = None) -> Tree:
     """The shipped tree with a portal's rules: a shipped profile by id, and/or an inline subset (JSON of
     {"sellerName", "restrictedRegions"}). Raises TreeError naming the profile and key on a mistake."""
     if profile is None and inline is None:
@@ -75,6 +81,9 @@ def tree_for(profile: str | None = None, inline: str | None = None) -> Tree:
     if problems:
         raise TreeError(problems)
     return tree
+
+
+tree_for.cache_clear = _tree_for.cache_clear  # type: ignore[attr-defined]  # tests that edit a shipped profile
 
 
 @lru_cache(maxsize=1)

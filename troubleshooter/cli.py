@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import load_tree, tree_for
@@ -131,7 +132,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     parser = _Parser(prog="python -m troubleshooter", description="Why is my IoT SIM card suspended?")
     parser.add_argument("--lang", choices=LANGS, default="zh", help="language of the questions (default zh)")
     parser.add_argument("--tree", help="another tree file to use (TOML or JSON)")
-    parser.add_argument("--profile", help="a portal's profile (troubleshooter/profiles/<id>.toml): its seller, regions, causes")
+    parser.add_argument("--profile", help="a portal's profile: a shipped id (troubleshooter/profiles/<id>.toml) or "
+                        "the path of your own .toml file: its seller, regions, causes, wording")
     sub = parser.add_subparsers(dest="command")
     d = sub.add_parser("diagnose", help="diagnose from known facts")
     src = d.add_mutually_exclusive_group(required=True)
@@ -150,7 +152,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
         sub.add_parser(name, help=what).add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        tree = load_tree(args.tree, check=False) if args.tree else tree_for(args.profile)
+        profile = Path(args.profile) if args.profile and args.profile.endswith((".toml", ".json")) else args.profile
+        tree = load_tree(args.tree, check=False) if args.tree else tree_for(profile)
         if args.command == "check":
             return check(tree, stdout, codes=not args.tree)
         if args.tree:

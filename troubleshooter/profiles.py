@@ -33,17 +33,23 @@ def profile_ids() -> list[str]:
     return sorted({p.stem for p in PROFILES.glob("*.toml")} | {p.stem for p in PROFILES.glob("*.json")})
 
 
-def read_profile(pid: str) -> tuple[dict[str, Any], str]:
-    """A shipped profile's raw data and the file it came from; TreeError if there is no such profile."""
-    if not PROFILE_ID.fullmatch(pid):
+def read_profile(pid: str | Path) -> tuple[dict[str, Any], str]:
+    """A shipped profile's raw data and the file it came from; TreeError if there is no such profile. A Path
+    (the command line's --profile FILE, for a carrier's own backend) is read as it is; a page passes only ids."""
+    if isinstance(pid, Path):
+        if not pid.is_file():
+            raise TreeError([f"{pid}: no such profile file; give a shipped profile id or the path of a .toml file"])
+        candidates = [(pid, json.loads if pid.suffix == ".json" else tomllib.loads)]
+    elif not PROFILE_ID.fullmatch(pid):
         raise TreeError([f"profile {shown(pid)}: not a profile id; expected lowercase letters, digits and dashes"])
-    for suffix, load in ((".json", json.loads), (".toml", tomllib.loads)):
-        path = PROFILES / f"{pid}{suffix}"
+    else:
+        candidates = [(PROFILES / f"{pid}{suffix}", load) for suffix, load in ((".json", json.loads), (".toml", tomllib.loads))]
+    for path, load in candidates:
         if path.exists():
             try:
                 return load(path.read_text("utf-8")), str(path)
-            except (ValueError, UnicodeDecodeError) as err:
-                raise TreeError([f"{path}: is not valid {suffix[1:].upper()}: {err}"]) from None
+            except (OSError, ValueError, UnicodeDecodeError) as err:
+                raise TreeError([f"{path}: is not valid {path.suffix[1:].upper()}: {err}"]) from None
     raise TreeError([f"profile {pid}: no such profile; expected one of {', '.join(profile_ids()) or '(none)'}"])
 
 

@@ -179,7 +179,7 @@ def _summarize(tree: Tree) -> PathSummary:
     first = list(paths(tree, follow_still=False, steps=steps))
     s.problems += _bounds(tree, first)
     for cause in tree.causes:
-        if cause.id not in reached:
+        if cause.id not in reached and cause.id not in tree.hidden:  # a profile's hidden cause: by design
             s.problems.append(f"{tree.source}: cause {cause.id}: no path of answers concludes it; check its `when`")
     s.stats = statistics(tree, first)
     s.problems = sorted(set(s.problems), key=s.problems.index)
