@@ -32,10 +32,10 @@ def causes_table(t: Tree, lang: str, to_root: str) -> str:
     for c in t.causes:
         reasons = sorted({str(v) for alt in c.when for fid, m in alt.facts if fid == "stop_reason" for v in m.values})
         confirmed = ", ".join(f"`{r}`" for r in reasons) or "—"
-        rows.append(f"| `{c.id}` | {c.title.get(lang)} | {confirmed} | {w['yes'] if c.resume else w['no']} | "
-                    f"[{c.article}]({to_root}{c.article}.md) |")
+        flags = " | ".join(w["yes"] if flag else w["no"] for flag in (c.resume, c.account))
+        rows.append(f"| `{c.id}` | {c.title.get(lang)} | {confirmed} | {flags} | [{c.article}]({to_root}{c.article}.md) |")
     head = w["causes_head"]
-    return "\n".join([f"| {' | '.join(head)} |", "|---|---|---|---|---|", *rows])
+    return "\n".join([f"| {' | '.join(head)} |", "|" + "---|" * len(head), *rows])
 
 
 def cell(text: str) -> str:
