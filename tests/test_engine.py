@@ -330,6 +330,20 @@ def test_back_after_a_skipped_question_returns_to_the_result_before_still() -> N
     assert after.back == facts, "back undoes the 'still not working', not the answer before it"
 
 
+def test_a_cancelled_number_alone_keeps_its_yes_but_offers_no_still() -> None:
+    """Nothing after a cancelled number helps this card, so its result offers no "still not working"; a
+    person who got a new card working can still say so (the portal hears it as feedback)."""
+    current = step(TREE, {"symptom": "no_service", "stop_reason": ("cancelled",)})
+    assert isinstance(current, ResultStep) and current.still is None
+    html = render_step(TREE, current, "en", QueryLinks(TREE))
+    assert "ts-solved-link" in html and "ts-still" not in html
+    fallback = step(TREE, {"symptom": "no_service", "stop_reason": ("none_shown",), "balance": "ok", "plan": "valid",
+                           "data_usage": "within_plan", "device": "same", "moved": "no", "worked_here_before": "yes",
+                           "maintenance_notice": "no", "manual_stop": "no"})
+    assert isinstance(fallback, ResultStep) and fallback.findings[0].cause.fallback
+    assert "ts-feedback" not in render_step(TREE, fallback, "en", QueryLinks(TREE)), "the last word asks nothing"
+
+
 def test_what_an_answer_brings_is_not_counted_as_asked() -> None:
     """The stop reason "expired" brings an expired plan, so after "still not working" the account question
     is passed by and "how long ago" is the person's third question, not their fourth."""

@@ -282,9 +282,10 @@ STORIES = [
           facts={"ctcmp.queryCardMainStatus": 7}),
     Story("The app shows 销户 and the person says so: a new card from the seller is the fix, not a resume",
           ["symptom=no_service", "stop_reason=cancelled", "=> expired_cancelled:confirmed", "no still"]),
-    Story("OneNET says 销号 and the portal knows the account is in arrears: both are said, the number first, and "
-          "nothing is offered after them", ["=> expired_cancelled:confirmed, arrears:likely", "no still"],
-          facts={"onenet.cardstatus": "04", "balance": "arrears"}),
+    Story("OneNET says 预销号 and the platform also records 信控: the number may still be saved by paying, so "
+          "'still not working' stays on offer after both", ["=> expired_cancelled:confirmed, arrears:confirmed", "still",
+                                                           "event=nothing", "other=no", "=> resume_pending:likely"],
+          facts={"onenet.cardstatus": "03", "onelink.stopReason": "000020000000"}),
     Story("A portal's billing knows the arrears were paid today (it passes fixed=arrears); the card is still "
           "stopped and nothing else fits: the resume is what is left",
           ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=nothing", "other=no",

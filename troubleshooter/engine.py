@@ -138,10 +138,10 @@ def without(tree: Tree, facts: Facts, fid: str, values: tuple[str | int, ...] | 
 
 def still_not_working(tree: Tree, facts: Facts, shown: tuple[Finding, ...]) -> dict[str, Value] | None:
     """The facts after "still not working": the causes shown count as dealt with. None when what was
-    shown is already the last word (the fallback, the resume still pending, or a confirmed final cause: a
-    cancelled number, which nothing after it brings back)."""
+    shown is already the last word: the fallback, the resume still pending, or confirmed final causes alone
+    (a cancelled number, which nothing after it brings back; beside arrears, paying may still save it)."""
     ids = tuple(f.cause.id for f in shown if not (f.cause.fallback or f.cause.resume_pending))
-    if not ids or any(f.cause.final and f.confidence == "confirmed" for f in shown):
+    if not ids or all(f.cause.final and f.confidence == "confirmed" for f in shown):
         return None
     have = set(several(facts.get(FIXED))) | set(ids)
     return {**facts, FIXED: tuple(c.id for c in tree.causes if c.id in have)}

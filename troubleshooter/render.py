@@ -184,14 +184,18 @@ def _finding(tree: Tree, finding: Finding, lang: str, links: Links, evidence: Ev
 
 
 def _feedback(tree: Tree, step: ResultStep, lang: str, links: Links) -> str:
-    """"Did this fix it?": yes ends, "still not working" goes on with the causes shown counted as dealt with."""
-    if step.still is None:
+    """"Did this fix it?": yes ends, "still not working" goes on with the causes shown counted as dealt with.
+    A final cause (a cancelled number: a new card fixes it) keeps the yes alone; the fallback and the resume
+    still pending are the last word and ask nothing."""
+    final = any(f.cause.final for f in step.findings)
+    if step.still is None and not final:
         return ""
     facts = {f.id: v for f, v in step.answers}
+    still = "" if step.still is None else \
+        f' <a class="ts-still" href="{escape(links.still(step.still))}">{escape(ui(tree, "feedback_no", lang))}</a>'
     return (f'<div class="ts-feedback"><p>{escape(ui(tree, "feedback", lang))}</p><p>'
-            f'<a class="ts-solved-link" href="{escape(links.solved(facts))}">{escape(ui(tree, "feedback_yes", lang))}</a> '
-            f'<a class="ts-still" href="{escape(links.still(step.still))}">{escape(ui(tree, "feedback_no", lang))}</a>'
-            '</p></div>')
+            f'<a class="ts-solved-link" href="{escape(links.solved(facts))}">{escape(ui(tree, "feedback_yes", lang))}</a>'
+            f'{still}</p></div>')
 
 
 def render_result(tree: Tree, step: ResultStep, lang: str, links: Links, anchor: str,
