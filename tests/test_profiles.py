@@ -17,6 +17,7 @@ from troubleshooter.engine import diagnose
 from troubleshooter.profiles import apply_profile, check_profiles
 
 EXAMPLE = "example-reseller"
+ARREARS_STEPS = default_tree().cause("arrears").steps
 
 
 def test_the_example_profile_changes_regions_seller_and_hides_a_cause() -> None:
@@ -47,7 +48,7 @@ def test_a_sellers_own_step_drops_the_trees_wait_unless_it_gives_its_own() -> No
     assert tree.cause("arrears").steps[2].wait.en == "We submit it within a working day."
     assert tree.cause("expired_grace").steps[2].wait.zh == "两个工作日。"
     assert tree.cause("expired_grace").steps[2].text == default_tree().cause("expired_grace").steps[2].text
-    with pytest.raises(TreeError, match=r"texts.arrears.step9.wait: cause arrears has 3 steps"):
+    with pytest.raises(TreeError, match=rf"texts.arrears.step9.wait: cause arrears has {len(ARREARS_STEPS)} steps"):
         apply_profile(tree_data(), {"texts": {"arrears.step9.wait": {"zh": "甲", "en": "A"}}}, "t")
 
 
@@ -134,7 +135,7 @@ def test_a_broken_profile_names_its_file_and_each_key() -> None:
                                     "bogus": {"zh": "甲", "en": "A"}, "arrears.summary": {"zh": "甲"}}}, "p.toml")
     lines = err.value.problems
     assert all(line.startswith("p.toml: ") for line in lines)
-    for expected in ("unknown key colour", "hidden_causes: nope is not a cause", "texts.arrears.step9: cause arrears has 3 steps",
+    for expected in ("unknown key colour", "hidden_causes: nope is not a cause", f"texts.arrears.step9: cause arrears has {len(ARREARS_STEPS)} steps",
                      "texts.bogus: expected <cause id>.title", "texts.arrears.summary: missing the en translation"):
         assert any(expected in line for line in lines), (expected, lines)
 
