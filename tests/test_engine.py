@@ -330,6 +330,32 @@ def test_back_after_a_skipped_question_returns_to_the_result_before_still() -> N
     assert after.back == facts, "back undoes the 'still not working', not the answer before it"
 
 
+def test_back_always_leads_somewhere_else() -> None:
+    """On every state a person can reach (every answer, "still" at each result), "back" never leads to the
+    step they are on: after a result passed by with nothing new, it undoes the "still" before it or the
+    answer. With a portal's locked fixed, back never tries to undo what the lock puts back."""
+    stack: list[dict] = [{}]
+    seen = 0
+    while stack:
+        facts = stack.pop()
+        current = step(TREE, facts)
+        if current.back is not None:
+            seen += 1
+            assert current.back != facts, f"back from {to_query(TREE, facts)} is the same step"
+        if isinstance(current, ResultStep):
+            if current.still is not None and len(current.still.get("fixed", ())) <= 2:
+                stack.append(current.still)
+            continue
+        stack += [choose(TREE, facts, o) for o in current.question.options]
+    assert seen > 500
+    locked = {"fixed": "arrears"}
+    query = "?symptom=no_service&stop_reason=arrears"
+    out = json.loads(handle(json.dumps({"query": query, "lang": "en", "locked": locked})))
+    back = re.search(r'class="ts-back" href="(\?[^"]+)"', out["html"]).group(1).replace("&amp;", "&")
+    after = json.loads(handle(json.dumps({"query": back, "lang": "en", "locked": locked})))
+    assert after["query"] != out["query"], "back with a locked fixed leads somewhere else"
+
+
 def test_a_cancelled_number_alone_keeps_its_yes_but_offers_no_still() -> None:
     """Nothing after a cancelled number helps this card, so its result offers no "still not working"; a
     person who got a new card working can still say so (the portal hears it as feedback)."""

@@ -157,10 +157,13 @@ def moot(tree: Tree, question: Question, fixed: frozenset[str]) -> str | None:
     return None
 
 
-def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str]) -> dict[str, Value] | None:
-    """One step back: undo the last answer, or the last "still not working" if that came after it (a portal's
-    locked `fixed` values come back with its lock: the page adds them to whatever the query holds)."""
-    last_hop = w.hops[-1] if w.hops else None
+def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str],
+          kept: frozenset[str] = frozenset()) -> dict[str, Value] | None:
+    """One step back: undo the last answer, or the last "still not working" if that came after it. A result
+    passed by with nothing to undo (no cause it dealt with, or only the portal's own `fixed`, `kept`, which
+    its lock puts back) is not a step: back goes past it, never to the page the person is on."""
+    hops = [(at, tuple(c for c in causes if c not in kept)) for at, causes in w.hops]
+    last_hop = next((hop for hop in reversed(hops) if hop[1]), None)
     for i in range(len(w.path) - 1, -1, -1):
         if last_hop and last_hop[0] >= i:
             return without(tree, facts, FIXED, last_hop[1])
@@ -222,7 +225,7 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset(), asserte
     order = list(dict.fromkeys(fid for _, o in w.path for fid, _ in o.sets if fid in facts))
     order += [fid for fid in tree.facts if fid in facts and fid not in order]
     answers = tuple((tree.facts[f], facts[f]) for f in order)
-    back = _back(tree, facts, w, locked)
+    back = _back(tree, facts, w, locked, asserted)
     if w.current is not None:
         asked = answered(w, facts, locked) + 1
         total = asked - 1 + questions_left(tree, facts, locked)
