@@ -248,6 +248,20 @@ def test_a_platform_reading_that_is_not_used_is_named_on_the_page(locked: dict, 
         assert escape(default_tree().ui["overruled"].get(lang).split("}")[-1]) in notice, notice  # what to do
 
 
+def test_a_reading_not_used_is_named_on_the_first_step_and_on_the_result_not_on_every_question() -> None:
+    """A portal that locks two readings that disagree: the notice shows where the person starts and on the
+    result they act on, and does not push every question down the screen in between."""
+    locked = {"symptom": "no_service", "onenet.cardstatus": "00"}
+
+    def notices(query: str) -> tuple[str, int]:
+        out = json.loads(handle(json.dumps({"query": query, "lang": "en", "locked": locked})))
+        return out["kind"], out["html"].count('class="ts-notice"')
+
+    assert notices("") == ("question", 1)
+    assert notices("?stop_reason=unknown") == ("question", 0)
+    assert notices("?stop_reason=arrears") == ("result", 1)
+
+
 def test_the_cli_names_a_reading_it_did_not_use() -> None:
     facts = json.dumps({"onenet.cardstatus": "00", "onenet.billingstatus": "01"})
     data = json.loads(run("diagnose", "--facts", facts, "--lang", "en").stdout)

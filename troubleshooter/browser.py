@@ -61,6 +61,7 @@ def handle(request_json: str) -> str:
     query = request.get("query") if isinstance(request.get("query"), str) else ""
     asked = read_query(tree, query)
     facts, dropped = asked.facts, asked.dropped
+    first = not facts  # nothing answered yet (the portal's locked facts are added below)
     raw_locked = request.get("locked")
     portal = read_lenient(tree, list(raw_locked.items()) if isinstance(raw_locked, Mapping) else [])
     locked, dropped_locked = portal.facts, portal.dropped
@@ -83,8 +84,10 @@ def handle(request_json: str) -> str:
         return json.dumps({"html": html, "kind": "solved", "step": "solved", "causes": [], "findings": [], **common},
                           ensure_ascii=False)
     current = step(tree, facts, frozenset(locked), frozenset(several(locked.get("fixed"))))
+    # A portal's readings stay on every step: named where the person starts and on a result, not on each question.
+    named = overruled if first or not isinstance(current, QuestionStep) else []
     html = render_step(tree, current, lang, links, notices=dropped + dropped_locked + profile_dropped, evidence=evidence,
-                       overruled=list(dict.fromkeys(d.evidence(part, lang) for d, part in overruled)))
+                       overruled=list(dict.fromkeys(d.evidence(part, lang) for d, part in named)))
     is_question = isinstance(current, QuestionStep)
     findings = [] if is_question else [{"id": f.cause.id, "confidence": f.confidence} for f in current.findings]
     return json.dumps({
