@@ -218,7 +218,8 @@ def _left(tree: Tree, items: tuple[tuple[str, Value], ...], locked: frozenset[st
                    for o in offered(tree, current, facts, locked).options)
 
 
-def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset(), asserted: frozenset[str] = frozenset()) -> Step:
+def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset(),
+         asserted: frozenset[str] = frozenset()) -> Step:
     """The step to show for these facts. `locked` facts (set by an embedding portal) are never undone;
     `asserted` are the causes the portal says were dealt with (its `fixed`: findings.diagnose)."""
     w = walk(tree, facts)
