@@ -164,9 +164,12 @@ def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str],
     its lock puts back) is not a step: back goes past it, never to the page the person is on."""
     hops = [(at, tuple(c for c in causes if c not in kept)) for at, causes in w.hops]
     last_hop = next((hop for hop in reversed(hops) if hop[1]), None)
+    theirs = answered(w, facts, locked)  # an option followed for an earlier answer's sake is not one to undo
     for i in range(len(w.path) - 1, -1, -1):
         if last_hop and last_hop[0] >= i:
             return without(tree, facts, FIXED, last_hop[1])
+        if not theirs[i]:
+            continue
         _, option = w.path[i]
         undo = [fid for fid, _ in option.sets if fid not in locked and fid in facts]
         if undo:
@@ -188,16 +191,16 @@ def offered(tree: Tree, question: Question, facts: Facts, locked: frozenset[str]
     return replace(question, options=keep, withheld=question.withheld + tuple(o for o in question.options if o not in keep))
 
 
-def answered(w: Walk, facts: Facts, locked: frozenset[str]) -> int:
-    """How many of the walk's questions the person answered: an option counts if they gave its first fact,
-    not a portal (locked), not a fact implied or brought (not in `facts` at all), nor an earlier answer of
-    theirs (the stop reason "expired" also sets the plan, which the account question would ask)."""
-    count, given = 0, set()
+def answered(w: Walk, facts: Facts, locked: frozenset[str]) -> list[bool]:
+    """Which of the walk's options the person answered: one counts if they gave its first fact, not a portal
+    (locked), not a fact implied or brought (not in `facts` at all), nor an earlier answer of theirs (the
+    stop reason "expired" also sets the plan, which the account question would ask)."""
+    out, given = [], set()
     for _, o in w.path:
         fid = o.sets[0][0]
-        count += fid in facts and fid not in locked and fid not in given
+        out.append(fid in facts and fid not in locked and fid not in given)
         given.update(f for f, _ in o.sets)
-    return count
+    return out
 
 
 def questions_left(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> int:
@@ -227,8 +230,12 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset(),
     order += [fid for fid in tree.facts if fid in facts and fid not in order]
     answers = tuple((tree.facts[f], facts[f]) for f in order)
     back = _back(tree, facts, w, locked, asserted)
+    for _ in range(len(w.path)):  # an undone answer whose question is now passed by shows this step again
+        if back is None or w.current is None or walk(tree, back).current != w.current:
+            break
+        back = _back(tree, back, walk(tree, back), locked, asserted)
     if w.current is not None:
-        asked = answered(w, facts, locked) + 1
+        asked = sum(answered(w, facts, locked)) + 1
         total = asked - 1 + questions_left(tree, facts, locked)
         return QuestionStep(offered(tree, w.current, facts, locked), asked, total, answers, back)
     return result(tree, facts, answers, back, asserted)
