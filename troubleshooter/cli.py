@@ -36,9 +36,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"troubleshooter: {message} (see --help)\n")
 
 
+def given_result(tree: Tree, facts: dict[str, Value]) -> ResultStep:
+    """The result for facts given outright: a `fixed` given is said for certain (findings.diagnose)."""
+    return result(tree, facts, asserted=frozenset(str(c) for c in several(facts.get("fixed"))))
+
+
 def diagnosis_json(tree: Tree, facts: dict[str, Value], lang: str,
                    evidence: Mapping[tuple[str, str | int], Text] | None = None) -> dict[str, Any]:
-    found = result(tree, facts, asserted=frozenset(several(facts.get("fixed"))))  # given: said for certain
+    found = given_result(tree, facts)
     evidence = evidence or {}
     return {
         "causes": [{
@@ -178,8 +183,7 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
                 print(json.dumps(out, ensure_ascii=False, indent=2), file=stdout)
             else:
                 notices = "".join(o["notice"] + "\n\n" for o in overruled)
-                print(notices + render_text(tree, result(tree, facts, asserted=frozenset(several(facts.get("fixed")))), args.lang,
-                                             reading.evidence), file=stdout)
+                print(notices + render_text(tree, given_result(tree, facts), args.lang, reading.evidence), file=stdout)
             return 0
         return interactive(tree, args.lang, stdin, stdout)
     except TreeError as err:

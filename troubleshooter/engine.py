@@ -159,12 +159,26 @@ def moot(tree: Tree, question: Question, fixed: frozenset[str]) -> str | None:
 
 def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str],
           kept: frozenset[str] = frozenset()) -> dict[str, Value] | None:
-    """One step back: undo the last answer, or the last "still not working" if that came after it. A result
-    passed by with nothing to undo (no cause it dealt with, or only the portal's own `fixed`, `kept`, which
-    its lock puts back) is not a step: back goes past it, never to the page the person is on."""
+    """One step back, never to the step the person is on: undoing an answer whose question is then passed by
+    (an area already dealt with) shows this question again, so back goes one further."""
+    back = _undo(tree, facts, w, locked, kept)
+    for _ in range(len(w.path)):
+        if back is None or w.current is None:
+            break
+        before = walk(tree, back)
+        if before.current != w.current:
+            break
+        back = _undo(tree, back, before, locked, kept)
+    return back
+
+
+def _undo(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str], kept: frozenset[str]) -> dict[str, Value] | None:
+    """Undo the last answer, or the last "still not working" if that came after it. A result passed by with
+    nothing to undo (no cause it dealt with, or only the portal's own `fixed`, `kept`, which its lock puts
+    back) is not a step, nor an option followed because an earlier answer set its fact."""
     hops = [(at, tuple(c for c in causes if c not in kept)) for at, causes in w.hops]
     last_hop = next((hop for hop in reversed(hops) if hop[1]), None)
-    theirs = answered(w, facts, locked)  # an option followed for an earlier answer's sake is not one to undo
+    theirs = answered(w, facts, locked)
     for i in range(len(w.path) - 1, -1, -1):
         if last_hop and last_hop[0] >= i:
             return without(tree, facts, FIXED, last_hop[1])
@@ -230,10 +244,6 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset(),
     order += [fid for fid in tree.facts if fid in facts and fid not in order]
     answers = tuple((tree.facts[f], facts[f]) for f in order)
     back = _back(tree, facts, w, locked, asserted)
-    for _ in range(len(w.path)):  # an undone answer whose question is now passed by shows this step again
-        if back is None or w.current is None or walk(tree, back).current != w.current:
-            break
-        back = _back(tree, back, walk(tree, back), locked, asserted)
     if w.current is not None:
         asked = sum(answered(w, facts, locked)) + 1
         total = asked - 1 + questions_left(tree, facts, locked)
