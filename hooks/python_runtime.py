@@ -1,16 +1,10 @@
-"""Ship the troubleshooter's Python to the browser, prepared at build time: the engine as its wheel
-(`iot-troubleshooter`, runtime/wheel.py; with `.pyc` compiled by Pyodide itself, registered in an inline
-lock so the worker installs it by name and Pyodide checks its hash) and Pyodide's standard library trimmed
-to what the engine imports, precompiled too; both checked by answering every path of the tree inside them.
-Then `config.js`, the one file the scripts read to find all this and the site's languages (each one's
-root, from troubleshooter/langs.py), and the thin scripts from troubleshooter/web/.
-
-Why: a stock Pyodide spends most of its cold start compiling standard-library sources it mostly never
-uses, and fetches a lock file the troubleshooter never needs. How the runtime is made, cached and
-checked is in runtime/build.py; a failed check (a module missing from the trimmed library, an answer that
-differs from the stock Pyodide's) fails the build with what to do. The stdlib zip's name and the wheel's
-folder carry a hash of their contents, so browsers may cache them forever. The wheel is the one carriers
-`pip install` for their backends (README.md).
+"""Ship the troubleshooter's Python to the browser: the engine's wheel (`iot-troubleshooter`, with `.pyc`
+compiled by Pyodide itself, in an inline lock so the worker installs it by name and Pyodide checks its hash)
+and Pyodide's standard library trimmed to what the engine imports; runtime/build.py makes, checks and
+caches both (its docstring says why and how). Then `config.js`, the one file the scripts read to find them
+and the site's languages (each one's root, from troubleshooter/langs.py), and the thin scripts from
+troubleshooter/web/. The stdlib zip's name and the wheel's folder carry a hash of their contents, so
+browsers may cache them forever.
 """
 
 from __future__ import annotations

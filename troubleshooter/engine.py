@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from .findings import FIXED, Finding, diagnose, findings, gained, implied, several
+from .findings import FIXED, Finding, diagnose, final_word, findings, gained, implied, several
 from .reach import asked_from, concludes
 from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
 
@@ -138,10 +138,9 @@ def without(tree: Tree, facts: Facts, fid: str, values: tuple[str | int, ...] | 
 
 def still_not_working(tree: Tree, facts: Facts, shown: tuple[Finding, ...]) -> dict[str, Value] | None:
     """The facts after "still not working": the causes shown count as dealt with. None when what was
-    shown is already the last word: the fallback, the resume still pending, or confirmed final causes alone
-    (a cancelled number, which nothing after it brings back; beside arrears, paying may still save it)."""
+    shown is already the last word: the fallback, the resume still pending, or findings.final_word."""
     ids = tuple(f.cause.id for f in shown if not (f.cause.fallback or f.cause.resume_pending))
-    if not ids or all(f.cause.final and f.confidence == "confirmed" for f in shown):
+    if not ids or final_word(shown):
         return None
     have = set(several(facts.get(FIXED))) | set(ids)
     return {**facts, FIXED: tuple(c.id for c in tree.causes if c.id in have)}

@@ -31,6 +31,13 @@ def several(value: Value | None) -> tuple[str | int, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
+def final_word(shown: tuple[Finding, ...] | list[Finding]) -> bool:
+    """Whether these causes end the matter for this card: a cancelled number the platform confirms, alone.
+    Nothing after it brings the number back (a new card does), so the result offers no "still not working",
+    yet keeps "yes, it works again"; beside another cause (arrears), paying may still save it."""
+    return bool(shown) and all(f.cause.final and f.confidence == "confirmed" for f in shown)
+
+
 def findings(tree: Tree, facts: Facts) -> list[Finding]:
     """Every cause whose `when` holds, with its strongest alternative, strongest first, then the tree's
     order; with several cards stopped at once, causes of the whole account come first."""

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from .codes import Decoded
 from .engine import Finding, QuestionStep, ResultStep, Step, choose, several
-from .findings import brought
+from .findings import brought, final_word
 from .facts import SOLVED, to_query
 from .langs import COLON, PARENS, SEPARATOR
 from .parsing import Text
@@ -185,10 +185,9 @@ def _finding(tree: Tree, finding: Finding, lang: str, links: Links, evidence: Ev
 
 def _feedback(tree: Tree, step: ResultStep, lang: str, links: Links) -> str:
     """"Did this fix it?": yes ends, "still not working" goes on with the causes shown counted as dealt with.
-    A final cause (a cancelled number: a new card fixes it) keeps the yes alone; the fallback and the resume
-    still pending are the last word and ask nothing."""
-    final = any(f.cause.final for f in step.findings)
-    if step.still is None and not final:
+    A cancelled number keeps the yes alone (findings.final_word); the fallback and the resume still pending
+    are the last word and ask nothing."""
+    if step.still is None and not final_word(step.findings):
         return ""
     facts = {f.id: v for f, v in step.answers}
     still = "" if step.still is None else \

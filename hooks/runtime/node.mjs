@@ -4,11 +4,8 @@
 //
 //   node hooks/runtime/node.mjs JOB.json RESULT.json
 //
-// mode "prepare": boot the stock Pyodide, install the engine's plain wheel by name, answer every request,
-//   and record which standard-library modules that imported; then compile those modules, and add the
-//   engine's .pyc to its wheel, inside this same Pyodide (hooks/runtime/inside.py).
-// mode "check": boot Pyodide on the trimmed, precompiled standard library with the shipped inline lock,
-//   install the shipped wheel by name, answer every request again, and report the first failure.
+// mode "prepare" is steps 1 and 2 of hooks/runtime/build.py (trace, then compile inside this Pyodide with
+// hooks/runtime/inside.py); mode "check" is its step 3, and reports the first failure.
 // Failures of the Python side are reported in RESULT.json (the build turns them into one readable
 // message); only a broken driver exits non-zero.
 import { createHash } from "node:crypto";
