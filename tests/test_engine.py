@@ -64,7 +64,12 @@ def test_the_bounds_hold_and_the_statistics_say_so() -> None:
 
 @pytest.mark.parametrize("reason", [v for v in TREE.facts["stop_reason"].values if v not in ("none_shown", "unknown")])
 def test_a_known_stop_reason_settles_it_at_once(reason: str) -> None:
+    """No question once the platform has said why; but for an ended plan, how long ago (three months on, the
+    number may be cancelled, and renewing it would be money lost)."""
     current = step(TREE, {"stop_reason": (reason,)})
+    if reason == "expired":
+        assert isinstance(current, QuestionStep) and current.question.id == "months_expired"
+        current = step(TREE, {"stop_reason": (reason,), "months_expired": 0})
     assert isinstance(current, ResultStep), "no question once the platform has said why"
     assert [f.cause.id for f in current.findings] == CONFIRMED_BY[reason]
     assert all(f.confidence == "confirmed" for f in current.findings)
@@ -374,9 +379,11 @@ def test_a_cancelled_number_alone_keeps_its_yes_but_offers_no_still() -> None:
 
 
 def test_what_an_answer_brings_is_not_counted_as_asked() -> None:
-    """The stop reason "expired" brings an expired plan, so after "still not working" the account question
-    is passed by and "how long ago" is the person's third question, not their fourth."""
-    result = step(TREE, {"symptom": "no_service", "stop_reason": ("expired",)})
+    """The stop reason "expired" brings an expired plan, so the account question is passed by: "how long ago"
+    is the person's third question, and after "still not working" what changed is the fourth, not the fifth."""
+    current = step(TREE, {"symptom": "no_service", "stop_reason": ("expired",)})
+    assert isinstance(current, QuestionStep) and current.question.id == "months_expired" and current.number == 3
+    result = step(TREE, {"symptom": "no_service", "stop_reason": ("expired",), "months_expired": 0})
     assert isinstance(result, ResultStep) and result.still is not None
     current = step(TREE, result.still)
-    assert isinstance(current, QuestionStep) and current.question.id == "months_expired" and current.number == 3
+    assert isinstance(current, QuestionStep) and current.question.id == "event" and current.number == 4

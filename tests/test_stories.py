@@ -110,8 +110,8 @@ STORIES = [
           ["symptom=active_offline", "=> not_suspended:likely"]),
     Story("The platform shows 违规停机 after the card was tried in a phone",
           ["symptom=no_service", "stop_reason=carrier_enforced", "=> carrier_enforced:confirmed"]),
-    Story("A portal with OneLink flags for expiry and separation",
-          ["=> expired_grace:confirmed, device_binding:confirmed"],
+    Story("A portal with OneLink flags for expiry and separation: how long ago comes first",
+          ["months_expired=0", "=> expired_grace:confirmed, device_binding:confirmed"],
           facts={"stop_reason": ("expired", "device_separation")}),
     Story("A portal whose platform says 信控: nothing to ask", ["=> arrears:confirmed"],
           facts={"stop_reason": ("arrears",)}),
@@ -266,8 +266,12 @@ STORIES = [
     Story("A fleet portal whose platform shows the cards active (Huawei Cloud 正常) and knows several are offline: "
           "nobody is asked for a stop reason", ["=> not_suspended:likely"],
           facts={"huawei.operatorStatus": -1, "many_cards": "yes"}),
-    Story("A portal whose platform says the plan expired (Huawei Cloud 套餐到期停机) and knows it was renewed: the "
-          "resume is what is left, not how long ago it expired", ["=> resume_pending:likely"],
+    Story("A portal whose platform says the plan expired (Huawei Cloud 套餐到期停机) and knows it was renewed: how "
+          "long ago is asked (three months on, the number may be gone, which no renewal brings back), then the resume",
+          ["months_expired=0", "=> resume_pending:likely"],
+          facts={"huawei.operatorStatus": 4, "balance": "paid_still_stopped"}),
+    Story("The same portal, renewed five months after expiry: the number may be gone, before the resume",
+          ["months_expired=3", "=> expired_cancelled:possible"],
           facts={"huawei.operatorStatus": 4, "balance": "paid_still_stopped"}),
     Story("Data works but calls fail: a one-way stop may block data too, so 'still not working' goes on to the "
           "account", ["symptom=calls_sms_only", "=> calls_restricted:likely", "still", "account=arrears", "=> arrears:likely"]),
@@ -307,6 +311,18 @@ STORIES = [
     Story("A new meter card first powered up in a test rig, then fitted to the meter: bound to the rig",
           ["symptom=never_worked", "=> test_period_ended:likely", "still", "new_card=other_device",
            "=> device_binding:likely"]),
+    Story("A shop owner moved the card into a new POS and paid the arrears the same day; he cannot read the stop "
+          "reason: the resume comes first, and 'still' goes on to what changed (the new POS), never a dead end",
+          ["symptom=no_service", "stop_reason=unknown", "account=paid_still_stopped", "=> resume_pending:likely",
+           "still", "event=other_device", "=> device_binding:likely"]),
+    Story("Paid, asked for the resume, still stopped, nothing changed at the device: the seller or carrier, at last",
+          ["symptom=no_service", "stop_reason=unknown", "account=paid_still_stopped", "=> resume_pending:likely",
+           "still", "event=nothing", "other=no", "=> contact_carrier:possible", "no still"]),
+    Story("A fleet manager whose platform shows 到期 on many cards, three months or more ago: told before paying to "
+          "renew that the numbers may be gone",
+          ["symptom=many", "stop_reason=expired", "months_expired=3", "=> expired_grace:confirmed, expired_cancelled:possible"]),
+    Story("A platform showing 到期 for a plan that ended last month: renew, nothing about a cancelled number",
+          ["symptom=no_service", "stop_reason=expired", "months_expired=0", "=> expired_grace:confirmed"]),
 ]
 
 

@@ -29,7 +29,8 @@ def problems(path: Path) -> list[str]:
 
 
 CASES = [
-    ('next = "months_expired"\n', 'next = "nowhere"\n', "question account: option 2 leads to nowhere, which does not exist"),
+    ('next = "months_expired"\nlabel.zh = "套餐过期了"', 'next = "nowhere"\nlabel.zh = "套餐过期了"',
+     "question account: option 2 leads to nowhere, which does not exist"),
     ('value = "arrears"\nnext = "result"\n', 'value = "arrears"\n', "question stop_reason option 1: leads nowhere"),
     ('text.en = "What do the card\'s account and plan show?"\n', '', "question account.text: missing the en translation"),
     ('title.zh = "欠费停机"\n', '', "cause arrears.title: missing the zh translation"),

@@ -9,6 +9,8 @@ platform's own stop reason is "confirmed"), then in the tree's order (most block
 "Still not working" adds the causes shown to the `fixed` fact. A result whose causes are all fixed does not
 stop the walk: it goes on at the option's `then`, asking only what is not known yet. When nothing is left,
 the result is `resume_pending` (a fixed cause whose card often needs a separate resume) or the fallback.
+An answer that itself says a cause was dealt with ("paid, still stopped") gets the resume at once; "still"
+on it marks the resume dealt with too and goes on with what is not known yet.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from .findings import FIXED, Finding, diagnose, final_word, findings, gained, implied, several
+from .findings import FIXED, Finding, brought, diagnose, final_word, findings, gained, implied, several
 from .reach import asked_from, concludes
 from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
 
@@ -70,6 +72,9 @@ def walk(tree: Tree, facts: Facts) -> Walk:
     path: list[tuple[Question, Option]] = []
     hops: list[tuple[int, tuple[str, ...]]] = []
     fixed = set(several(facts.get(FIXED)))
+    # An answer that says a cause was dealt with ("paid, still stopped") is answered by the resume at once;
+    # "still" (which marks the resume dealt with too) goes on from there.
+    resume_first = bool(brought(tree, facts).get(FIXED)) and not fixed & {c.id for c in tree.causes if c.resume_pending}
     node = tree.start
     for _ in range(4 * len(tree.questions) + 1):  # checks.py proves the tree acyclic; this only guards
         question = tree.questions[node]
@@ -89,7 +94,7 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         if option.next != RESULT:
             node = option.next
             continue
-        if option.then is None or _stops(tree, found, fixed, path, option.then):
+        if option.then is None or resume_first or _stops(tree, found, fixed, path, option.then):
             break
         _passed(hops, found, len(path) - 1)
         node = option.then
@@ -139,11 +144,14 @@ def without(tree: Tree, facts: Facts, fid: str, values: tuple[str | int, ...] | 
 def still_not_working(tree: Tree, facts: Facts, shown: tuple[Finding, ...]) -> dict[str, Value] | None:
     """The facts after "still not working": the causes shown count as dealt with. None when what was
     shown is already the last word: the fallback, the resume still pending, or findings.final_word."""
-    ids = tuple(f.cause.id for f in shown if not (f.cause.fallback or f.cause.resume_pending))
+    fixed = set(several(facts.get(FIXED)))
+    ids = tuple(f.cause.id for f in shown if not f.cause.fallback and f.cause.id not in fixed)
     if not ids or final_word(shown):
         return None
-    have = set(several(facts.get(FIXED))) | set(ids)
-    return {**facts, FIXED: tuple(c.id for c in tree.causes if c.id in have)}
+    after = {**facts, FIXED: tuple(c.id for c in tree.causes if c.id in fixed | set(ids))}
+    if all(f.cause.resume_pending for f in shown) and walk(tree, after).current is None:
+        return None  # the resume was the last thing to try: nothing is left to ask
+    return after
 
 
 def moot(tree: Tree, question: Question, fixed: frozenset[str]) -> str | None:

@@ -98,7 +98,9 @@ def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str],
     or confirmed, and those an answer or a portal says were dealt with (`brings`: "paid, still stopped";
     `asserted`) that no finding contradicts; never a doubted one (a card the platform shows active was not
     stopped for it). A cause that was only possible, or that later answers ruled out, may never have
-    stopped the card."""
+    stopped the card. None once the resume itself is dealt with ("still" after it)."""
+    if any(c.resume_pending and c.id in fixed for c in tree.causes):
+        return ()
     found = findings(tree, facts)
     sure = {f.cause.id for f in found if f.confidence != "possible"}
     said = brought(tree, facts).get(FIXED, frozenset()) | asserted

@@ -92,11 +92,11 @@ def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
         return ui(tree, "not_sure", lang)
     if fact.kind == "region" and isinstance(value, str) and value in tree.regions:
         return tree.regions[value].get(lang)
-    if fact.kind == "causes":
-        return next((c.title.get(lang) for c in tree.causes if c.id == value), str(value))
     own = dict(fact.words).get(str(value))
     if own is not None:
         return own.get(lang)
+    if fact.kind == "causes":
+        return next((c.title.get(lang) for c in tree.causes if c.id == value), str(value))
     options = [*(o for q in tree.questions.values() for o in q.options), *tree.withheld]
     candidates = [o for o in options if any(fid == fact.id and m.accepts(value) for fid, m in o.sets)]
     candidates.sort(key=lambda o: (o.sets[0][0] != fact.id, len(o.sets)))  # an option about this fact alone first

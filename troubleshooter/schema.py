@@ -227,7 +227,8 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     causes_raw = p.items(data.get("causes"), "[[causes]]")
     cause_ids = tuple(str(c.get("id")) for c in causes_raw)
     fixable = tuple(str(c.get("id")) for c in causes_raw if not (c.get("fallback") or c.get("resume_pending")))
-    facts = {fid: parse_fact(p, fid, raw, fixable) for fid, raw in p.table(data.get("facts"), "[facts]").items()}
+    dealt_with = tuple(str(c.get("id")) for c in causes_raw if not c.get("fallback"))  # "still" after the resume too
+    facts = {fid: parse_fact(p, fid, raw, dealt_with) for fid, raw in p.table(data.get("facts"), "[facts]").items()}
     questions: dict[str, Question] = {}
     for i, raw in enumerate(p.items(data.get("questions"), "[[questions]]")):
         q = parse_question(p, raw, i, facts, regions, tuple(restricted), ui.get("not_sure"))
