@@ -271,3 +271,26 @@ def test_the_cli_names_a_reading_it_did_not_use() -> None:
     assert text.startswith("中国移动 OneNET") and "没有采用" in text.splitlines()[0], text
     agreeing = json.loads(run("diagnose", "--facts", json.dumps({"onenet.cardstatus": "00"})).stdout)
     assert agreeing["overruled"] == []
+
+
+@pytest.mark.parametrize(("key", "value"), [("aliyun.SimStatus", "Replaced"), ("onenet.cardstatus", "05"),
+                                            ("onelink.stopReason", "000000000000")])
+def test_a_reading_that_sets_no_fact_is_shown_with_its_meaning(key: str, value: str) -> None:
+    """A platform reading the tree has no fact for (Alibaba Cloud's Replaced: look at the card that replaced
+    it; OneNET's 过户) still says something the person must hear: its meaning shows where they start and on
+    the result, and the response lists it under remarks; the questions go on as if it were not given."""
+    [part] = decode(default_codes(), key, value).parts
+    assert part.facts == (), "a reading with no facts"
+    for lang in LANGS:
+        out = json.loads(handle(json.dumps({"query": f"?{key}={value}", "lang": lang, "locked": {}})))
+        assert out["remarks"] == [{"key": key, "value": value}] and out["kind"] == "question"
+        [notice] = re.findall(r'<p class="ts-notice"[^>]*>(.*?)</p>', out["html"])
+        assert escape(part.meaning.get(lang)) in notice and value in notice, notice
+        later = json.loads(handle(json.dumps({"query": f"?{key}={value}&symptom=no_service", "lang": lang})))
+        assert later["kind"] == "question" and "ts-notice" not in later["html"], "not on every question"
+        at_result = json.loads(handle(json.dumps({"query": f"?{key}={value}&symptom=no_service&stop_reason=arrears",
+                                                  "lang": lang})))
+        assert at_result["kind"] == "result" and escape(part.meaning.get(lang)) in at_result["html"]
+    data = json.loads(run("diagnose", "--facts", json.dumps({key: value}), "--lang", "en").stdout)
+    assert [(r["key"], r["value"]) for r in data["remarks"]] == [(key, value)]
+    assert part.meaning.en in data["remarks"][0]["notice"]

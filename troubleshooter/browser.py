@@ -12,7 +12,9 @@ Response: {"html": …, "kind": "question"|"result"|"solved", "step": id, "cause
            shipped profile in effect),
            "codes": [{"key", "value"}] (the platform codes decoded into facts, e.g. onelink.stopReason),
            "overruled": [{"key", "value"}] (codes not used: another reading, or a fact given by name,
-           disagreed about the card's state; the page names them in a notice)}
+           disagreed about the card's state; the page names them in a notice),
+           "remarks": [{"key", "value"}] (codes that set no fact, such as aliyun.SimStatus=Replaced; the page
+           shows their meaning in a notice)}
 """
 
 from __future__ import annotations
@@ -72,22 +74,26 @@ def handle(request_json: str) -> str:
         facts[fid] = gained(fact, facts[fid], several(value)) if fact.multiple and fid in facts else value
     decoded = asked.decoded + portal.decoded
     overruled = asked.overruled + portal.overruled
+    remarks = asked.remarks + portal.remarks
     evidence = {k: v for k, v in {**asked.evidence, **portal.evidence}.items() if k[0] in facts
                 and k[1] in (facts[k[0]] if isinstance(facts[k[0]], tuple) else (facts[k[0]],))}
     base = request.get("articleBase") if isinstance(request.get("articleBase"), str) else ""
     links = QueryLinks(tree, base, locked, decoded)
     common = {"facts": facts, "query": to_query(tree, facts, decoded), "dropped": dropped + dropped_locked + profile_dropped,
               "treeVersion": tree.version, "profile": profile, "codes": [{"key": d.field.key, "value": d.raw} for d in decoded],
-              "overruled": [dict(t) for t in dict.fromkeys((("key", d.field.key), ("value", d.raw)) for d, _ in overruled)]}
+              "overruled": [dict(t) for t in dict.fromkeys((("key", d.field.key), ("value", d.raw)) for d, _ in overruled)],
+              "remarks": [dict(t) for t in dict.fromkeys((("key", d.field.key), ("value", d.raw)) for d, _ in remarks)]}
     if (SOLVED.split("=")[0], SOLVED.split("=")[1]) in parse_qsl(query.lstrip("?")[:2000]):
         html = render_solved(tree, lang, links)
         return json.dumps({"html": html, "kind": "solved", "step": "solved", "causes": [], "findings": [], **common},
                           ensure_ascii=False)
     current = step(tree, facts, frozenset(locked), frozenset(several(locked.get("fixed"))))
     # A portal's readings stay on every step: named where the person starts and on a result, not on each question.
-    named = overruled if first or not isinstance(current, QuestionStep) else []
+    shown = first or not isinstance(current, QuestionStep)
     html = render_step(tree, current, lang, links, notices=dropped + dropped_locked + profile_dropped, evidence=evidence,
-                       overruled=list(dict.fromkeys(d.evidence(part, lang) for d, part in named)))
+                       overruled=list(dict.fromkeys(d.evidence(part, lang) for d, part in overruled)) if shown else [],
+                       remarks=list(dict.fromkeys((d.evidence(part, lang, explain=False), part.meaning.get(lang))
+                                                  for d, part in remarks)) if shown else [])
     is_question = isinstance(current, QuestionStep)
     findings = [] if is_question else [{"id": f.cause.id, "confidence": f.confidence} for f in current.findings]
     return json.dumps({

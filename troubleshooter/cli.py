@@ -178,11 +178,13 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
             overruled = [{"key": d.field.key, "value": d.raw, "notice": ui(tree, "overruled", args.lang,
                                                                           reading=d.evidence(part, args.lang))}
                          for d, part in reading.overruled]
+            remarks = [{"key": d.field.key, "value": d.raw, "notice": ui(tree, "remark", args.lang, meaning=part.meaning.get(
+                args.lang), reading=d.evidence(part, args.lang, explain=False))} for d, part in reading.remarks]
             if args.format == "json":
-                out = diagnosis_json(tree, facts, args.lang, reading.evidence) | {"overruled": overruled}
+                out = diagnosis_json(tree, facts, args.lang, reading.evidence) | {"overruled": overruled, "remarks": remarks}
                 print(json.dumps(out, ensure_ascii=False, indent=2), file=stdout)
             else:
-                notices = "".join(o["notice"] + "\n\n" for o in overruled)
+                notices = "".join(o["notice"] + "\n\n" for o in overruled + remarks)
                 print(notices + render_text(tree, given_result(tree, facts), args.lang, reading.evidence), file=stdout)
             return 0
         return interactive(tree, args.lang, stdin, stdout)

@@ -94,12 +94,12 @@ class Decoded:
     parts: tuple[CodeValue, ...]
     shows: Text  # how a result names it: codes.toml's [labels] shows
 
-    def evidence(self, part: CodeValue, lang: str) -> str:
+    def evidence(self, part: CodeValue, lang: str, explain: bool = True) -> str:
         """The provenance line a result shows, in the person's words: "华为云 GSL（运营商状态 operatorStatus）显示
         -1（正常）". The words are the platform's own, in Chinese; a reader of another language gets their
-        meaning beside them."""
+        meaning beside them (unless `explain` is off: the caller shows the meaning itself)."""
         words = part.short.get(lang) if part.short else part.words if part.words != self.raw else part.meaning.get(lang)
-        if lang != PLATFORM_LANG and words == part.words:
+        if explain and lang != PLATFORM_LANG and words == part.words:
             words += " — " + part.meaning.get(lang)
         text = self.shows.get(lang)
         for name, value in (("platform", self.field.platform.get(lang)), ("code", self.raw), ("words", words)):

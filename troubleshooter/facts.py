@@ -39,6 +39,12 @@ class Reading:
     overruled: list[tuple[Decoded, CodeValue]] = field(default_factory=list)  # codes that disagreed, not used
 
     @property
+    def remarks(self) -> list[tuple[Decoded, CodeValue]]:
+        """Readings that set no fact (Alibaba Cloud's Replaced: look at the card that replaced it; OneLink's
+        zero reading): the page shows their meaning as it is, so what the platform said is never lost."""
+        return [(d, part) for d in self.decoded for part in d.parts if not part.facts]
+
+    @property
     def evidence(self) -> dict[tuple[str, str | int], Text]:
         """(fact, value) -> "onelink.stopReason = 000020000000 (信控双向停机)", for a result's "why"."""
         return evidence(self.sources)

@@ -126,9 +126,11 @@ def _why(tree: Tree, finding: Finding, lang: str, evidence: Evidence | None = No
     return SEPARATOR[lang].join(parts)
 
 
-def _notices(tree: Tree, notices: Sequence[str], lang: str, overruled: Sequence[str] = ()) -> str:
+def _notices(tree: Tree, notices: Sequence[str], lang: str, overruled: Sequence[str] = (),
+             remarks: Sequence[tuple[str, str]] = ()) -> str:
     texts = [ui(tree, "ignored", lang, fact=", ".join(notices))] if notices else []
     texts += [ui(tree, "overruled", lang, reading=reading) for reading in overruled]
+    texts += [ui(tree, "remark", lang, reading=reading, meaning=meaning) for reading, meaning in remarks]
     return "".join(f'<p class="ts-notice" role="status">{escape(text)}</p>' for text in texts)
 
 
@@ -235,12 +237,14 @@ def render_solved(tree: Tree, lang: str, links: Links, anchor: str = "ts-live-st
 
 
 def render_step(tree: Tree, step: Step, lang: str, links: Links, anchor: str = "ts-live-step",
-                notices: Sequence[str] = (), evidence: Evidence | None = None, overruled: Sequence[str] = ()) -> str:
+                notices: Sequence[str] = (), evidence: Evidence | None = None, overruled: Sequence[str] = (),
+                remarks: Sequence[tuple[str, str]] = ()) -> str:
     """HTML for one step (a question or a result) in `lang`; above it, what was ignored (`notices`) and the
-    platform readings not used because another disagreed (`overruled`, in the person's words)."""
+    platform readings not used because another disagreed (`overruled`, in the person's words), and those that
+    set no fact, with their meaning (`remarks`: reading, meaning)."""
     body = (render_question(tree, step, lang, links, anchor) if isinstance(step, QuestionStep)
             else render_result(tree, step, lang, links, anchor, evidence))
-    return _notices(tree, notices, lang, overruled) + body
+    return _notices(tree, notices, lang, overruled, remarks) + body
 
 
 def render_text(tree: Tree, step: Step, lang: str, evidence: Evidence | None = None) -> str:

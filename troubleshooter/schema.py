@@ -31,7 +31,7 @@ STOP_REASON = "stop_reason"  # an alternative that tests the platform's own stop
 UI_KEYS = (
     "progress", "result_heading", "result_intro_many", "why", "steps", "wait", "read_more", "who_owner", "who_seller",
     "who_carrier", "unknown_heading", "answers_heading", "not_sure", "howto", "back", "restart", "copy", "copied",
-    "summary_label", "summary_title", "ignored", "overruled", "restricted_note", "cli_prompt", "cli_invalid", "loading",
+    "summary_label", "summary_title", "ignored", "overruled", "remark", "restricted_note", "cli_prompt", "cli_invalid", "loading",
     "engine_failed", "file_note", "confidence_confirmed", "confidence_likely", "confidence_possible", "feedback",
     "feedback_yes", "feedback_no", "solved", "fixed_heading", "tree_version", "question_article",
     "component_loading", "component_failed", "component_retry",
