@@ -84,7 +84,7 @@ FIGURE = re.compile(
 # A named source: a provider or regulator, an attributed seller claim, or a web address.
 SOURCE = re.compile(
     r"华为云|Huawei|阿里云|Alibaba|OneLink|OneNET|IoTOS|中国移动的?(?:物联网)?平台|China Mobile's platform"
-    r"|Hologram|Telnyx|emnify|Soracom|Twilio|1NCE|iotcube|Particle"
+    r"|腾讯云|Tencent|Hologram|Telnyx|emnify|Soracom|Twilio|1NCE|iotcube|Particle"
     r"|工业和信息化部|工信部|MIIT|北京晨报"
     r"|卖家称|卖家说|卖家网页|卖家的网页|卖家接口|sellers?'? (?:say|says|give|page|pages|account)|seller's (?:API|page)"
     r"|[a-z0-9-]+\.(?:com|cn|io|net|link|org)\b",

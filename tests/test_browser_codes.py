@@ -104,7 +104,7 @@ def test_each_code_through_the_web_component(page, help_site: Server, tmp_path: 
                     assert shows(key, raw) in page.inner_text("iot-troubleshooter .ts-live .ts-why"), key
         page.eval_on_selector("iot-troubleshooter", "(el, f) => el.setAttribute('facts', f)",
                               '{"onelink.stopReason": "00000000020", "aliyun.LockReason": "ExpireStop"}')
-        page.wait_for_selector("iot-troubleshooter .ts-live [data-cause=expired_grace]")
+        page.wait_for_selector("iot-troubleshooter .ts-live [data-step=months_expired]")  # ExpireStop: how long ago
         assert any("ignored" in w and "onelink.stopReason" in w for w in warnings), warnings
         assert page.errors == []
 
@@ -120,8 +120,10 @@ def test_each_code_through_the_iframe(page, help_site: Server, tmp_path: Path) -
         frame = page.frame_locator("#f")
         frame.locator(LIVE).wait_for(timeout=BOOT_MS)
         root = frame.locator(".iot-ts")
-        assert state(root) == wanted(expected({key: raw}))
-        page.wait_for_function("() => window.__messages.some(m => m.data.type === 'iot-troubleshooter:result')")
+        first = expected({key: raw})
+        assert state(root) == wanted(first)
+        message = "iot-troubleshooter:result" if first["kind"] == "result" else "iot-troubleshooter:step"
+        page.wait_for_function("t => window.__messages.some(m => m.data.type === t)", arg=message)
         post = "([f, o]) => document.getElementById('f').contentWindow.postMessage({type: 'iot-troubleshooter:set-facts', facts: f}, o)"
         for key, raw in cases[1:]:
             page.evaluate(post, [{}, site_origin])
