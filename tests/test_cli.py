@@ -69,7 +69,7 @@ def test_text_format_is_readable() -> None:
 
 def test_interactive_walks_to_a_result_and_goes_back() -> None:
     # symptom: no service -> back -> no service -> "x" -> stop reason: arrears
-    out = run("--lang", "en", stdin="1\nb\n1\nx\n1\n")
+    out = run("--lang", "en", stdin="1\nb\n1\nx\n2\n")
     assert out.returncode == 0, out.stderr
     assert "Please type one of the numbers shown." in out.stdout
     assert out.stdout.count("What is happening?") == 2
@@ -125,7 +125,7 @@ def test_check_reports_a_broken_tree(tmp_path: Path, checked) -> None:
     path = copy_tree_file(tmp_path)
     path.write_text(path.read_text("utf-8").replace('next = "months_expired"\n', 'next = "gone"\n'), "utf-8")
     out = run("--tree", str(path), "check")
-    assert out.returncode == 2 and "question account: option 2 leads to gone" in out.stderr
+    assert out.returncode == 2 and "question account: option 3 leads to gone" in out.stderr
     assert checked.returncode == 0, checked.stderr
     assert "with no \"not sure\": at most" in checked.stdout and "share of paths per cause" in checked.stdout
 

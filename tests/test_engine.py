@@ -387,3 +387,43 @@ def test_what_an_answer_brings_is_not_counted_as_asked() -> None:
     assert isinstance(result, ResultStep) and result.still is not None
     current = step(TREE, result.still)
     assert isinstance(current, QuestionStep) and current.question.id == "event" and current.number == 4
+
+
+def _walk_moves(moves: list[str], locked: dict | None = None) -> tuple[dict, frozenset[str]]:
+    """The facts after these moves ("question=option" or "still"), as the page plays them."""
+    facts, lock = dict(locked or {}), frozenset(locked or {})
+    for move in moves:
+        current = step(TREE, facts, lock)
+        if move == "still":
+            assert isinstance(current, ResultStep) and current.still is not None, move
+            facts = current.still
+        else:
+            qid, key = move.split("=")
+            assert isinstance(current, QuestionStep) and current.question.id == qid, (move, current)
+            facts = choose(TREE, facts, next(o for o in current.question.options if o.key == key))
+    return facts, lock
+
+
+def _shown(facts: dict, lock: frozenset[str]) -> tuple[str, ...]:
+    current = step(TREE, facts, lock)
+    return ("q", current.question.id) if isinstance(current, QuestionStep) else ("r", *(f.cause.id for f in current.findings))
+
+
+@pytest.mark.parametrize(("moves", "locked", "here", "back"), [
+    # "paid" after "still" on a one-way stop: back undoes "paid", not the symptom
+    (["symptom=calls_sms_only", "still", "account=paid_still_stopped"], None, ("r", "resume_pending"), ("q", "account")),
+    # the question after "still" on the resume: back is the resume again
+    (["symptom=no_service", "stop_reason=none_shown", "account=paid_still_stopped", "still"], None,
+     ("q", "event"), ("r", "resume_pending")),
+    # a portal that locks "paid" with the platform's 信控: the same, though the lock brings arrears back
+    (["still"], {"balance": "paid_still_stopped", "stop_reason": ("arrears",)}, ("q", "event"), ("r", "resume_pending")),
+    # a portal whose platform says the data limit: the resume comes after "still" on it, and back returns there
+    (["still"], {"balance": "paid_still_stopped", "stop_reason": ("data_cap",)}, ("r", "resume_pending"),
+     ("r", "over_quota")),
+])
+def test_back_around_the_resume_undoes_what_the_person_did_last(moves: list[str], locked: dict | None,
+                                                                here: tuple, back: tuple) -> None:
+    facts, lock = _walk_moves(moves, locked)
+    assert _shown(facts, lock) == here
+    previous = step(TREE, facts, lock).back
+    assert previous is not None and _shown(previous, lock) == back

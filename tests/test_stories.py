@@ -148,7 +148,14 @@ STORIES = [
            "account=fine", "event=nothing", "other=no", "=> resume_pending:likely"]),
     Story("A card over its data whose device also went into a phone",
           ["symptom=no_service", "stop_reason=unknown", "account=over_plan", "=> over_quota:likely", "still",
-           "event=phone", "=> phone_use:likely"]),
+           "money=fine", "event=phone", "=> phone_use:likely"]),
+    Story("A farmer's camera card ran out of data on the 30th; he added data, the new month came, still offline: "
+          "the month's fee took the balance below zero, so 'still' asks about the money",
+          ["symptom=no_service", "stop_reason=unknown", "account=over_plan", "=> over_quota:likely", "still",
+           "money=arrears", "=> arrears:likely"]),
+    Story("The platform says the data limit stopped the card; more data did not help: the plan had also ended",
+          ["symptom=no_service", "stop_reason=data_cap", "=> over_quota:confirmed", "still", "money=expired",
+           "months_expired=0", "=> expired_grace:likely"]),
     Story("A portal knows many cards stopped, the account is in arrears and one card sat in a phone (Huawei Cloud "
           "may bar every card on the account for it: an account cause too, and the more blocking one)",
           ["stop_reason=unknown", "=> phone_use:likely, arrears:likely"],
@@ -242,9 +249,13 @@ STORIES = [
           ["symptom=no_service", "stop_reason=unknown", "account=fine", "event=new_area", "location=CN-NM",
            "=> region_restricted:possible"]),
     Story("The platform shows 在用; after the device checks the person says they paid and it is still stopped: a "
-          "card shown active was never stopped for arrears, so no resume is pending; the seller looks the card up",
+          "card shown active was never stopped for arrears, so no resume is pending; what changed at the device is "
+          "still asked (a China Telecom card moved to another device shows 在用), then the seller looks it up",
           ["symptom=active_offline", "=> not_suspended:likely", "still", "account=paid_still_stopped",
-           "=> contact_carrier:possible"]),
+           "event=nothing", "other=no", "=> contact_carrier:possible"]),
+    Story("The same person whose card had gone into a new tracker: the rebind, not a resume",
+          ["symptom=active_offline", "=> not_suspended:likely", "still", "account=paid_still_stopped",
+           "event=other_device", "=> device_binding:likely"]),
     Story("A portal knows the card is in Inner Mongolia and the platform says card-device separation; after "
           "'still' the person says the device always worked there: the area stop is ruled out, not dealt with, so "
           "no resume is pending",

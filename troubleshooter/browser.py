@@ -63,7 +63,8 @@ def handle(request_json: str) -> str:
     query = request.get("query") if isinstance(request.get("query"), str) else ""
     asked = read_query(tree, query)
     facts, dropped = asked.facts, asked.dropped
-    first = not facts  # nothing answered yet (the portal's locked facts are added below)
+    # nothing answered yet: no fact but what codes in the link set (the portal's locked facts are added below)
+    first = all(any(k[0] == fid for k in asked.sources) for fid in facts)
     raw_locked = request.get("locked")
     portal = read_lenient(tree, list(raw_locked.items()) if isinstance(raw_locked, Mapping) else [])
     locked, dropped_locked = portal.facts, portal.dropped
@@ -92,8 +93,7 @@ def handle(request_json: str) -> str:
     shown = first or not isinstance(current, QuestionStep)
     html = render_step(tree, current, lang, links, notices=dropped + dropped_locked + profile_dropped, evidence=evidence,
                        overruled=list(dict.fromkeys(d.evidence(part, lang) for d, part in overruled)) if shown else [],
-                       remarks=list(dict.fromkeys((d.evidence(part, lang, explain=False), part.meaning.get(lang))
-                                                  for d, part in remarks)) if shown else [])
+                       remarks=list(dict.fromkeys(d.remark(part, lang) for d, part in remarks)) if shown else [])
     is_question = isinstance(current, QuestionStep)
     findings = [] if is_question else [{"id": f.cause.id, "confidence": f.confidence} for f in current.findings]
     return json.dumps({

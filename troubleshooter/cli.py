@@ -178,8 +178,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
             overruled = [{"key": d.field.key, "value": d.raw, "notice": ui(tree, "overruled", args.lang,
                                                                           reading=d.evidence(part, args.lang))}
                          for d, part in reading.overruled]
-            remarks = [{"key": d.field.key, "value": d.raw, "notice": ui(tree, "remark", args.lang, meaning=part.meaning.get(
-                args.lang), reading=d.evidence(part, args.lang, explain=False))} for d, part in reading.remarks]
+            remarks = [{"key": d.field.key, "value": d.raw, "notice": ui(tree, "remark", args.lang, **dict(zip(
+                ("reading", "meaning"), d.remark(part, args.lang))))} for d, part in reading.remarks]
             if args.format == "json":
                 out = diagnosis_json(tree, facts, args.lang, reading.evidence) | {"overruled": overruled, "remarks": remarks}
                 print(json.dumps(out, ensure_ascii=False, indent=2), file=stdout)

@@ -94,6 +94,14 @@ class Decoded:
     parts: tuple[CodeValue, ...]
     shows: Text  # how a result names it: codes.toml's [labels] shows
 
+    def remark(self, part: CodeValue, lang: str) -> tuple[str, str]:
+        """A reading that sets no fact, as the page's notice shows it: the provenance line and the meaning,
+        without the platform's words twice ("显示 01（单向停机）：一般是…", not "…：单向停机：一般是…")."""
+        meaning = part.meaning.get(lang)
+        for sep in ("：", ": "):
+            meaning = meaning.removeprefix(part.words + sep)
+        return self.evidence(part, lang, explain=False), meaning
+
     def evidence(self, part: CodeValue, lang: str, explain: bool = True) -> str:
         """The provenance line a result shows, in the person's words: "华为云 GSL（运营商状态 operatorStatus）显示
         -1（正常）". The words are the platform's own, in Chinese; a reader of another language gets their

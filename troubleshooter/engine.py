@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from .findings import FIXED, Finding, brought, diagnose, final_word, findings, gained, implied, several
+from .findings import FIXED, Finding, awaiting_resume, brought, diagnose, final_word, findings, gained, implied, several
 from .reach import asked_from, concludes
 from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
 
@@ -72,9 +72,7 @@ def walk(tree: Tree, facts: Facts) -> Walk:
     path: list[tuple[Question, Option]] = []
     hops: list[tuple[int, tuple[str, ...]]] = []
     fixed = set(several(facts.get(FIXED)))
-    # An answer that says a cause was dealt with ("paid, still stopped") is answered by the resume at once;
-    # "still" (which marks the resume dealt with too) goes on from there.
-    resume_first = bool(brought(tree, facts).get(FIXED)) and not fixed & {c.id for c in tree.causes if c.resume_pending}
+    resumed = tuple(c.id for c in tree.causes if c.resume_pending and c.id in fixed)
     node = tree.start
     for _ in range(4 * len(tree.questions) + 1):  # checks.py proves the tree acyclic; this only guards
         question = tree.questions[node]
@@ -94,17 +92,31 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         if option.next != RESULT:
             node = option.next
             continue
-        if option.then is None or resume_first or _stops(tree, found, fixed, path, option.then):
+        if option.then is None:
             break
-        _passed(hops, found, len(path) - 1)
+        due = _resume_due(tree, facts, fixed - set(resumed), option.then)
+        if (due and not resumed) or _stops(tree, found, fixed, path, option.then):
+            break
+        _passed(hops, found, len(path) - 1, resumed if due else ())
         node = option.then
     return Walk(tuple(path), None, tuple(hops))
 
 
-def _passed(hops: list[tuple[int, tuple[str, ...]]], found: list[Finding], at: int) -> None:
-    """Note a result the walk went past (all it says is dealt with): where, and the causes first dealt with there."""
+def _passed(hops: list[tuple[int, tuple[str, ...]]], found: list[Finding], at: int, also: tuple[str, ...] = ()) -> None:
+    """Note a result the walk went past (all it says is dealt with): where, and the causes first dealt with there
+    (`also`: the resume, when the result passed by was the resume still pending)."""
     before = {c for _, new in hops for c in new}
-    hops.append((at, tuple(f.cause.id for f in found if f.cause.id not in before)))
+    hops.append((at, tuple(c for c in (*(f.cause.id for f in found), *also) if c not in before)))
+
+
+def _resume_due(tree: Tree, facts: Facts, fixed: set[str], then: str) -> bool:
+    """Whether a result here is the resume still pending, before any other question: an answer says a cause was
+    dealt with ("paid, still stopped" brings arrears), the card may still need its resume, and that answer's
+    question is not still ahead (it is where the walk stops, so "back" undoes it). "Still" on the resume
+    marks it dealt with too and goes on."""
+    bringing = {fid for fid, value in facts.items() if brought(tree, {fid: value}).get(FIXED)}
+    said = brought(tree, facts).get(FIXED, frozenset())
+    return bool(bringing) and not bringing & asked_from(tree, then) and bool(said & set(awaiting_resume(tree, facts, fixed)))
 
 
 def _stops(tree: Tree, found: list[Finding], fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
