@@ -332,6 +332,9 @@ STORIES = [
     Story("A fleet manager whose platform shows 到期 on many cards, three months or more ago: told before paying to "
           "renew that the numbers may be gone",
           ["symptom=many", "stop_reason=expired", "months_expired=3", "=> expired_grace:confirmed, expired_cancelled:possible"]),
+    Story("A portal whose platform shows both 欠费 and 到期: how long ago comes before the first result too",
+          ["months_expired=3", "=> arrears:confirmed, expired_grace:confirmed, expired_cancelled:possible"],
+          facts={"stop_reason": ("arrears", "expired")}),
     Story("A platform showing 到期 for a plan that ended last month: renew, nothing about a cancelled number",
           ["symptom=no_service", "stop_reason=expired", "months_expired=0", "=> expired_grace:confirmed"]),
 ]
