@@ -148,14 +148,7 @@ STORIES = [
            "account=fine", "event=nothing", "other=no", "=> resume_pending:likely"]),
     Story("A card over its data whose device also went into a phone",
           ["symptom=no_service", "stop_reason=unknown", "account=over_plan", "=> over_quota:likely", "still",
-           "money=fine", "event=phone", "=> phone_use:likely"]),
-    Story("A farmer's camera card ran out of data on the 30th; he added data, the new month came, still offline: "
-          "the month's fee took the balance below zero, so 'still' asks about the money",
-          ["symptom=no_service", "stop_reason=unknown", "account=over_plan", "=> over_quota:likely", "still",
-           "money=arrears", "=> arrears:likely"]),
-    Story("The platform says the data limit stopped the card; more data did not help: the plan had also ended",
-          ["symptom=no_service", "stop_reason=data_cap", "=> over_quota:confirmed", "still", "money=expired",
-           "months_expired=0", "=> expired_grace:likely"]),
+           "event=phone", "=> phone_use:likely"]),
     Story("A portal knows many cards stopped, the account is in arrears and one card sat in a phone (Huawei Cloud "
           "may bar every card on the account for it: an account cause too, and the more blocking one)",
           ["stop_reason=unknown", "=> phone_use:likely, arrears:likely"],

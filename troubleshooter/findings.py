@@ -44,7 +44,7 @@ def findings(tree: Tree, facts: Facts) -> list[Finding]:
     return list(_findings(tree, tuple(sorted(facts.items()))))
 
 
-@lru_cache(maxsize=16384)  # the walk asks again for the same facts at each result it passes
+@lru_cache(maxsize=1 << 17)  # the walk asks again for the same facts at each result it passes
 def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
     facts = dict(items)
     restricted, doubtful = tree.restricted_regions, doubted(tree, facts)
