@@ -73,6 +73,7 @@ def walk(tree: Tree, facts: Facts) -> Walk:
     hops: list[tuple[int, tuple[str, ...]]] = []
     fixed = set(several(facts.get(FIXED)))
     resumed = tuple(c.id for c in tree.causes if c.resume_pending and c.id in fixed)
+    bringing = _resume_said(tree, facts, fixed - set(resumed))
     node = tree.start
     for _ in range(4 * len(tree.questions) + 1):  # checks.py proves the tree acyclic; this only guards
         question = tree.questions[node]
@@ -94,7 +95,7 @@ def walk(tree: Tree, facts: Facts) -> Walk:
             continue
         if option.then is None:
             break
-        due = _resume_due(tree, facts, fixed - set(resumed), option.then)
+        due = bool(bringing) and not bringing & asked_from(tree, option.then)
         if (due and not resumed) or _stops(tree, found, fixed, path, option.then):
             break
         _passed(hops, found, len(path) - 1, resumed if due else ())
@@ -109,14 +110,15 @@ def _passed(hops: list[tuple[int, tuple[str, ...]]], found: list[Finding], at: i
     hops.append((at, tuple(c for c in (*(f.cause.id for f in found), *also) if c not in before)))
 
 
-def _resume_due(tree: Tree, facts: Facts, fixed: set[str], then: str) -> bool:
-    """Whether a result here is the resume still pending, before any other question: an answer says a cause was
-    dealt with ("paid, still stopped" brings arrears), the card may still need its resume, and that answer's
-    question is not still ahead (it is where the walk stops, so "back" undoes it). "Still" on the resume
-    marks it dealt with too and goes on."""
-    bringing = {fid for fid, value in facts.items() if brought(tree, {fid: value}).get(FIXED)}
+def _resume_said(tree: Tree, facts: Facts, fixed: set[str]) -> set[str]:
+    """The facts whose answer says a cause was dealt with ("paid, still stopped" brings arrears) while the card
+    may still need its resume; empty when none does. The walk shows the resume at the first result it reaches
+    once no such fact's question is ahead (so "back" undoes that answer), before any other question; "still"
+    on the resume marks it dealt with too and goes on."""
     said = brought(tree, facts).get(FIXED, frozenset())
-    return bool(bringing) and not bringing & asked_from(tree, then) and bool(said & set(awaiting_resume(tree, facts, fixed)))
+    if not said or not said & set(awaiting_resume(tree, facts, fixed)):
+        return set()
+    return {fid for fid, value in facts.items() if brought(tree, {fid: value}).get(FIXED)}
 
 
 def _stops(tree: Tree, found: list[Finding], fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
