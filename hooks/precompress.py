@@ -8,7 +8,9 @@ index), on whatever files the build produced, so it needs no list of them. Brotl
 takes ~90 s of CPU for all files (half of it Pyodide's wasm: lower qualities cost the cold visit 50 KB
 or more), so results are cached in `.cache/precompressed/` by the sha256 of the source, and only the
 first build on a machine pays; that build compresses on every core, largest file first (brotli and zlib
-release the GIL, so threads suffice). `mkdocs serve` skips this, as it serves no `.gz`.
+release the GIL, so threads suffice), and starts on Pyodide's wasm, which no page changes, in the background
+as soon as the build starts, so its ~40 s overlap the page building. `mkdocs serve` skips this, as it serves
+no `.gz`.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ import hashlib
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import brotli
-from _project import ROOT, outer_build
+from _project import PYODIDE_NPM, ROOT, outer_build
 from mkdocs.plugins import event_priority
 
 if TYPE_CHECKING:
@@ -41,11 +43,28 @@ ENCODERS = {
 }
 
 _command = "build"
+EARLY = (PYODIDE_NPM / "pyodide.asm.wasm",)  # the largest file, known before any page is built
+_early: dict[tuple[str, str], Future[bytes]] = {}
 
 
 def on_startup(command: str, dirty: bool) -> None:
     global _command
     _command = command
+    if command != "serve" and not _early:
+        jobs = [(path.read_bytes(), suffix, Future()) for path in EARLY if path.is_file() for suffix in ENCODERS]
+        for data, suffix, future in jobs:
+            _early[(hashlib.sha256(data).hexdigest(), suffix)] = future
+        # a daemon thread: a build that fails before post_build exits at once, not after the wasm is done
+        threading.Thread(target=_run_early, args=(jobs,), daemon=True, name="precompress-early").start()
+
+
+def _run_early(jobs: list[tuple[bytes, str, Future[bytes]]]) -> None:
+    for data, suffix, future in jobs:  # each future is completed, whether or not the build has asked for it yet
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(_cached(data, suffix))
+        except BaseException as err:  # handed to the build's own call, which raises it
+            future.set_exception(err)
 
 
 def candidates(site: Path) -> list[Path]:
@@ -60,7 +79,13 @@ def candidates(site: Path) -> list[Path]:
 
 
 def compressed(data: bytes, suffix: str) -> bytes:
-    """`data` encoded for `suffix` (.gz or .br), from the cache when this content was seen before."""
+    """`data` encoded for `suffix` (.gz or .br), from the cache when this content was seen before, or from the
+    work started early for it."""
+    early = _early.pop((hashlib.sha256(data).hexdigest(), suffix), None)
+    return early.result() if early is not None else _cached(data, suffix)
+
+
+def _cached(data: bytes, suffix: str) -> bytes:
     key = CACHE / f"{hashlib.sha256(data).hexdigest()}{suffix}"
     if key.is_file():
         os.utime(key)  # mark as used, for the pruning below

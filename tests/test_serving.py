@@ -329,6 +329,28 @@ def test_precompressing_twice_does_no_work_the_second_time(tmp_path: Path, monke
         precompress.precompress(page)
 
 
+def test_the_wasm_is_compressed_early_once_and_the_build_takes_that_result(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pyodide's wasm starts compressing when the build starts (it overlaps the page building); the build's
+    own call for it waits for that work instead of doing it again, and gets the same bytes."""
+    monkeypatch.setattr(precompress, "CACHE", tmp_path / "cache")
+    wasm = tmp_path / "pyodide.asm.wasm"
+    wasm.write_bytes(b"\0asm" + bytes(range(256)) * 40)
+    monkeypatch.setattr(precompress, "EARLY", (wasm,))
+    monkeypatch.setattr(precompress, "_early", {})
+    monkeypatch.setattr(precompress, "_command", precompress._command)  # on_startup sets it: put it back after
+    calls: list[str] = []
+    encoders = dict(precompress.ENCODERS)
+    monkeypatch.setattr(precompress, "ENCODERS", {k: (lambda d, k=k: calls.append(k) or encoders[k](d)) for k in encoders})
+    precompress.on_startup("build", False)
+    data = wasm.read_bytes()
+    assert precompress.compressed(data, ".br") == encoders[".br"](data)
+    assert gzip.decompress(precompress.compressed(data, ".gz")) == data
+    assert sorted(calls) == [".br", ".gz"], "each encoding once, by the early thread"
+    precompress.on_startup("serve", False)  # `mkdocs serve` starts nothing
+    assert precompress._early == {}
+
+
 def test_the_csp_hook_hashes_inline_scripts_and_refuses_inline_handlers(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text('<details open><summary>x</summary></details><script>var a = 1 && 2;</script>'
                                      '<script type="application/json">{"not": "run"}</script><script src="x.js"></script>')
