@@ -253,7 +253,7 @@ def _flags(codes: Codes, field: Field, value: str) -> tuple[CodeValue, ...]:
                         f"position (0 = not set), such as {field.example()}")
     set_at = [i for i, c in enumerate(value) if c != "0"]
     if not set_at:
-        return (CodeValue("", "—", codes.labels["no_flag"], ()),)
+        return (CodeValue("", "全 0", codes.labels["no_flag"], ()),)  # no platform words: say what it reads
     listed = [field.value(str(i)) for i in set_at]
     parts = []
     for i, known in zip(set_at, listed):
