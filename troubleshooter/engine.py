@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from .findings import FIXED, Finding, awaiting_resume, brought, diagnose, final_word, findings, gained, implied, several
+from .findings import (FIXED, Finding, awaiting_resume, brought, diagnose, final_word, findings, gained, implied,
+                       resumed, several)
 from .reach import asked_from, concludes
 from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
 
@@ -72,8 +73,8 @@ def walk(tree: Tree, facts: Facts) -> Walk:
     path: list[tuple[Question, Option]] = []
     hops: list[tuple[int, tuple[str, ...]]] = []
     fixed = set(several(facts.get(FIXED)))
-    resumed = tuple(c.id for c in tree.causes if c.resume_pending and c.id in fixed)
-    bringing = _resume_said(tree, facts, fixed - set(resumed))
+    resume_done = resumed(tree, fixed)
+    bringing = _resume_said(tree, facts, fixed - set(resume_done))
     node = tree.start
     for _ in range(4 * len(tree.questions) + 1):  # checks.py proves the tree acyclic; this only guards
         question = tree.questions[node]
@@ -96,9 +97,9 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         if option.then is None:
             break
         due = bool(bringing) and not bringing & asked_from(tree, option.then)
-        if (due and not resumed) or _stops(tree, found, fixed, path, option.then):
+        if (due and not resume_done) or _stops(tree, found, fixed, path, option.then):
             break
-        _passed(hops, found, len(path) - 1, resumed if due else ())
+        _passed(hops, found, len(path) - 1, resume_done if due else ())
         node = option.then
     return Walk(tuple(path), None, tuple(hops))
 

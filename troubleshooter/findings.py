@@ -31,6 +31,11 @@ def several(value: Value | None) -> tuple[str | int, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
+def resumed(tree: Tree, fixed: set[str] | frozenset[str]) -> tuple[str, ...]:
+    """The resume itself, when it counts as dealt with: "still not working" on the resume still pending."""
+    return tuple(c.id for c in tree.causes if c.resume_pending and c.id in fixed)
+
+
 def final_word(shown: tuple[Finding, ...] | list[Finding]) -> bool:
     """Whether these causes end the matter for this card: a cancelled number the platform confirms, alone.
     Nothing after it brings the number back (a new card does), so the result offers no "still not working",
@@ -99,7 +104,7 @@ def awaiting_resume(tree: Tree, facts: Facts, fixed: set[str],
     `asserted`) that no finding contradicts; never a doubted one (a card the platform shows active was not
     stopped for it). A cause that was only possible, or that later answers ruled out, may never have
     stopped the card. None once the resume itself is dealt with ("still" after it)."""
-    if any(c.resume_pending and c.id in fixed for c in tree.causes):
+    if resumed(tree, fixed):
         return ()
     found = findings(tree, facts)
     sure = {f.cause.id for f in found if f.confidence != "possible"}

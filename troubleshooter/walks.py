@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from statistics import mean
 
 from . import engine
-from .findings import FIXED, awaiting_resume, doubted, findings, implied, several
+from .findings import FIXED, awaiting_resume, doubted, findings, implied, resumed, several
 from .reach import downstream_causes, longest_path
 from .schema import STOP_REASON, UNKNOWN, Question, Tree, Value
 
@@ -80,7 +80,7 @@ class Steps:
                 relevant = downstream_causes(self.tree, qid)
                 known = implied(self.tree, facts)  # a doubt in force changes what lies ahead, so it is a state
                 waiting = bool(awaiting_resume(self.tree, known, fixed - relevant))
-                resumed = ("+resumed",) if any(c.resume_pending and c.id in fixed for c in self.tree.causes) else ()
+                done = ("+resumed",) if resumed(self.tree, fixed) else ()
                 doubts = tuple(f"?{c}" for c in sorted(doubted(self.tree, known) & relevant))
                 # what the platform confirmed and the result has yet to show (its stop reason "expired", before "how
                 # long ago") is a state too: the same answers end in "confirmed" there, "likely" elsewhere
@@ -90,7 +90,7 @@ class Steps:
                 # tree's shape says, its own state
                 left = current.total - current.number + 1
                 later = (f"+{left}",) if left != longest_path(self.tree, qid) else ()
-                self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + resumed
+                self.keys[memo] = ("q", qid, tuple(sorted(fixed & relevant)) + (("+resume",) if waiting else ()) + done
                                    + doubts + later)
             else:
                 after = self.key(current.still) if current.still is not None else None
