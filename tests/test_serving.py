@@ -111,7 +111,8 @@ class Nginx:
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGQUIT)  # graceful: the master waits for its workers
+            # fast shutdown: a graceful one (SIGQUIT) waits out the browser's idle keep-alive connections
+            self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
