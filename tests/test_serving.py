@@ -352,6 +352,23 @@ def test_the_wasm_is_compressed_early_once_and_the_build_takes_that_result(tmp_p
     assert precompress._early == {}
 
 
+def test_real_builds_use_brotli_at_its_best_and_a_test_builds_copies_never_reach_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite builds at a fast brotli quality (tests/conftest.py); a build without that setting compresses
+    at 11, and the cache names carry the level, so a real build never takes a copy the tests made."""
+    env = {k: v for k, v in os.environ.items() if k != "IOT_HELP_BROTLI_QUALITY"}
+    out = subprocess.run([sys.executable, "-c", "import precompress; print(precompress.LEVELS)"], cwd=ROOT / "hooks",
+                         env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "{'.gz': 9, '.br': 11}"
+    monkeypatch.setattr(precompress, "CACHE", tmp_path / "cache")
+    data = " ".join(f"物联网卡 {i} 停机 {i * 7 % 13}" for i in range(3000)).encode()
+    monkeypatch.setitem(precompress.LEVELS, ".br", 5)
+    assert brotli.decompress(precompress.compressed(data, ".br")) == data
+    monkeypatch.setitem(precompress.LEVELS, ".br", 11)
+    assert precompress.compressed(data, ".br") == brotli.compress(data, quality=11)
+    assert len(list((tmp_path / "cache").iterdir())) == 2, "one cached copy per level"
+
+
 def test_the_csp_hook_hashes_inline_scripts_and_refuses_inline_handlers(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text('<details open><summary>x</summary></details><script>var a = 1 && 2;</script>'
                                      '<script type="application/json">{"not": "run"}</script><script src="x.js"></script>')
