@@ -23,7 +23,7 @@ from test_browser_embed import RECORDER, component_page, frame_page, help_site, 
 
 pytestmark = pytest.mark.browser
 # Generous for a busy 2-core machine, yet far below the production 30 s boot and 10 s step limits.
-TIMEOUTS = "window.__iotTsTestTimeouts = { boot: 40000, step: 4000 };"
+TIMEOUTS = "window.__iotTsTestTimeouts = { boot: 40000, step: 2000 };"
 PREFILLED = {"symptom": "no_service", "stop_reason": "unknown"}  # the next question is "account"
 AS_READ = PREFILLED  # the engine gives them back as they were given
 
