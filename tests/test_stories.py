@@ -330,6 +330,20 @@ STORIES = [
           facts={"stop_reason": ("arrears", "expired")}),
     Story("A platform showing 到期 for a plan that ended last month: renew, nothing about a cancelled number",
           ["symptom=no_service", "stop_reason=expired", "months_expired=0", "=> expired_grace:confirmed"]),
+    Story("A water-meter maker's portal passes OneNET's whole card query, 销号 with the billing status 沉默期: the "
+          "number is gone whatever the billing period says, so no real-name or resume advice follows",
+          ["=> expired_cancelled:confirmed, test_period_ended:likely", "no still"],
+          facts={"onenet.cardstatus": "04", "onenet.billingstatus": "02"}),
+    Story("The same query with 预销号 and 测试期: a test period cannot save a number being cancelled",
+          ["=> expired_cancelled:confirmed, test_period_ended:likely", "no still"],
+          facts={"onenet.cardstatus": "03", "onenet.billingstatus": "01"}),
+    Story("A POS card has shown 复机中 for a week: once the resume's time has passed, 'still not working' leads to "
+          "the seller checking the card, not to a dead end",
+          ["symptom=resuming", "=> resume_pending:likely", "still", "=> contact_carrier:possible", "no still"]),
+    Story("A shop owner paid the arrears, nothing else changed, and was told to resume: if that does not help "
+          "either, the seller checks the card (as after 'paid, still stopped')",
+          ["symptom=no_service", "stop_reason=none_shown", "account=arrears", "still", "event=nothing", "other=no",
+           "=> resume_pending:likely", "still", "=> contact_carrier:possible"]),
 ]
 
 

@@ -158,15 +158,13 @@ def without(tree: Tree, facts: Facts, fid: str, values: tuple[str | int, ...] | 
 
 def still_not_working(tree: Tree, facts: Facts, shown: tuple[Finding, ...]) -> dict[str, Value] | None:
     """The facts after "still not working": the causes shown count as dealt with. None when what was
-    shown is already the last word: the fallback, the resume still pending, or findings.final_word."""
+    shown is already the last word: the fallback, or findings.final_word. After the resume still pending
+    it goes on too: to what is not known yet, else to the fallback (the seller checks the card)."""
     fixed = set(several(facts.get(FIXED)))
     ids = tuple(f.cause.id for f in shown if not f.cause.fallback and f.cause.id not in fixed)
     if not ids or final_word(shown):
         return None
-    after = {**facts, FIXED: tuple(c.id for c in tree.causes if c.id in fixed | set(ids))}
-    if all(f.cause.resume_pending for f in shown) and walk(tree, after).current is None:
-        return None  # the resume was the last thing to try: nothing is left to ask
-    return after
+    return {**facts, FIXED: tuple(c.id for c in tree.causes if c.id in fixed | set(ids))}
 
 
 def moot(tree: Tree, question: Question, fixed: frozenset[str]) -> str | None:
@@ -247,7 +245,7 @@ def questions_left(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset(
     return _left(tree, tuple(sorted(facts.items())), locked)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=1 << 17)
 def _left(tree: Tree, items: tuple[tuple[str, Value], ...], locked: frozenset[str]) -> int:
     facts = dict(items)
     current = walk(tree, facts).current

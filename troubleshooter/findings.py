@@ -37,10 +37,13 @@ def resumed(tree: Tree, fixed: set[str] | frozenset[str]) -> tuple[str, ...]:
 
 
 def final_word(shown: tuple[Finding, ...] | list[Finding]) -> bool:
-    """Whether these causes end the matter for this card: a cancelled number the platform confirms, alone.
-    Nothing after it brings the number back (a new card does), so the result offers no "still not working",
-    yet keeps "yes, it works again"; beside another cause (arrears), paying may still save it."""
-    return bool(shown) and all(f.cause.final and f.confidence == "confirmed" for f in shown)
+    """Whether these causes end the matter for this card: a cancelled number the platform confirms, beside
+    nothing else it confirms. Nothing after it brings the number back (a new card does), so the result offers
+    no "still not working", yet keeps "yes, it works again". Beside arrears the platform also records, paying
+    may still save a number being cancelled (预销号); a cause only the answers or a billing period suggest
+    cannot."""
+    confirmed = [f for f in shown if f.confidence == "confirmed"]
+    return bool(confirmed) and all(f.cause.final for f in confirmed)
 
 
 def findings(tree: Tree, facts: Facts) -> list[Finding]:

@@ -187,8 +187,8 @@ def _finding(tree: Tree, finding: Finding, lang: str, links: Links, evidence: Ev
 
 def _feedback(tree: Tree, step: ResultStep, lang: str, links: Links) -> str:
     """"Did this fix it?": yes ends, "still not working" goes on with the causes shown counted as dealt with.
-    A cancelled number keeps the yes alone (findings.final_word); the fallback and the resume still pending
-    are the last word and ask nothing."""
+    A cancelled number keeps the yes alone (findings.final_word); the fallback is the last word and asks
+    nothing."""
     if step.still is None and not final_word(step.findings):
         return ""
     facts = {f.id: v for f, v in step.answers}
