@@ -72,12 +72,19 @@ class Matcher:
     def accepts(self, value: Value, restricted: tuple[str, ...] = ()) -> bool:
         if self.lo is not None and self.hi is not None:
             return isinstance(value, int) and self.lo <= value <= self.hi
+        if not self._regions and not isinstance(value, tuple):  # most tests of most walks: one plain value
+            return value in self.values
         for v in value if isinstance(value, tuple) else (value,):
             if v in self.values or (RESTRICTED in self.values and v in restricted):
                 return True
             if ABROAD in self.values and v in OUTSIDE_MAINLAND:
                 return True
         return False
+
+    @cached_property
+    def _regions(self) -> bool:
+        """Whether it names a group of regions (restricted, abroad) rather than only plain values."""
+        return RESTRICTED in self.values or ABROAD in self.values
 
     @property
     def first(self) -> Value:
@@ -138,7 +145,12 @@ class Alternative:
         return frozenset(fid for fid, m in self.facts if UNKNOWN not in m.values)
 
     def holds(self, facts: Mapping[str, Value], restricted: tuple[str, ...]) -> bool:
-        return self.needs <= facts.keys() and all(m.accepts(facts.get(fid, UNKNOWN), restricted) for fid, m in self.facts)
+        if not self.needs <= facts.keys():
+            return False
+        for fid, m in self.facts:  # a loop, not all(): this runs a million times in a walk of the whole tree
+            if not m.accepts(facts.get(fid, UNKNOWN), restricted):
+                return False
+        return True
 
 
 @dataclass(frozen=True)
