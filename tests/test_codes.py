@@ -230,6 +230,10 @@ def test_the_built_article_and_guide_carry_the_tables_in_both_languages(site: Pa
     ({"onenet.cardstatus": "00", "onenet.billingstatus": "01"}, [{"key": "onenet.billingstatus", "value": "01"}]),
     ({"symptom": "no_service", "onenet.cardstatus": "00"}, [{"key": "onenet.cardstatus", "value": "00"}]),
     ({"onenet.cardstatus": "00", "huawei.operatorStatus": -1}, []),  # two readings that agree
+    # a portal's "no service" that a code makes precise (symptom's `narrowed` in tree.toml): kept, not overruled
+    ({"symptom": "no_service", "aliyun.SimStatus": "Resuming"}, []),
+    ({"symptom": "no_service", "ctcmp.queryCardMainStatus": 3}, []),
+    ({"symptom": "active_offline", "ctcmp.queryCardMainStatus": 3}, [{"key": "ctcmp.queryCardMainStatus", "value": "3"}]),
 ])
 def test_a_platform_reading_that_is_not_used_is_named_on_the_page(locked: dict, overruled: list) -> None:
     """Two readings that disagree on the card's state (OneNET shows it 正常, its billing says test period; or

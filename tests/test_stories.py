@@ -331,12 +331,28 @@ STORIES = [
     Story("A platform showing 到期 for a plan that ended last month: renew, nothing about a cancelled number",
           ["symptom=no_service", "stop_reason=expired", "months_expired=0", "=> expired_grace:confirmed"]),
     Story("A water-meter maker's portal passes OneNET's whole card query, 销号 with the billing status 沉默期: the "
-          "number is gone whatever the billing period says, so no real-name or resume advice follows",
-          ["=> expired_cancelled:confirmed, test_period_ended:likely", "no still"],
+          "number is gone whatever the billing period says: no test-period advice (buy a plan) beside it, no 'still'",
+          ["=> expired_cancelled:confirmed", "no still"],
           facts={"onenet.cardstatus": "04", "onenet.billingstatus": "02"}),
     Story("The same query with 预销号 and 测试期: a test period cannot save a number being cancelled",
-          ["=> expired_cancelled:confirmed, test_period_ended:likely", "no still"],
+          ["=> expired_cancelled:confirmed", "no still"],
           facts={"onenet.cardstatus": "03", "onenet.billingstatus": "01"}),
+    Story("A fleet portal passes OneNET 销号 and OneLink's owner-stop flag: a resume cannot bring a cancelled number "
+          "back, so 'still' does not lead on to one", ["=> expired_cancelled:confirmed, manual_stop:confirmed", "no still"],
+          facts={"onenet.cardstatus": "04", "onelink.stopReason": "000000002000"}),
+    Story("OneNET 销号 with OneLink's card-device separation: no rebinds spent on a number that is gone",
+          ["=> expired_cancelled:confirmed, device_binding:confirmed", "no still"],
+          facts={"onenet.cardstatus": "04", "onelink.stopReason": "020000000000"}),
+    Story("The platform says 销户 and the person says the balance is negative: paying cannot save it on their word "
+          "alone, so the cancelled number stands alone", ["symptom=no_service", "stop_reason=cancelled",
+                                                          "=> expired_cancelled:confirmed", "no still"],
+          facts={"balance": "arrears"}),
+    Story("A portal following the embedding guide passes symptom=no_service beside Alibaba Cloud's Resuming and "
+          "ExpireStop: the resume under way makes 'no service' precise, so it is kept: wait, do not renew twice",
+          ["=> resume_pending:likely"], facts={"symptom": "no_service", "plan": "valid", "balance": "ok",
+                                             "aliyun.SimStatus": "Resuming", "aliyun.LockReason": "ExpireStop"}),
+    Story("A portal passes symptom=no_service and China Telecom CMP's 3 (deactivated when its test period ended)",
+          ["=> test_period_ended:likely"], facts={"symptom": "no_service", "ctcmp.queryCardMainStatus": 3}),
     Story("A POS card has shown 复机中 for a week: once the resume's time has passed, 'still not working' leads to "
           "the seller checking the card, not to a dead end",
           ["symptom=resuming", "=> resume_pending:likely", "still", "=> contact_carrier:possible", "no still"]),

@@ -274,7 +274,8 @@ def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decod
     """Add what the codes say to `facts` (in place) and return where each fact value came from; a code whose
     value for a single-value fact is not the one kept is added to `overruled`, so the page can say so.
 
-    Facts given outright win over a code for a fact holding one value; for a fact holding several
+    Facts given outright win over a code for a fact holding one value, unless the code makes the given value
+    precise (the fact's `narrowed`: a portal's "no service" that the code says is a resume under way); for a fact holding several
     (stop_reason), the values join in the fact's order, and a vague one (none_shown) is kept only when
     nothing more precise is known. Codes are applied in the file's field order, so the result does not
     depend on the order a portal lists them in."""
@@ -292,6 +293,10 @@ def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decod
                     facts[fid] = tuple(v for v in fact.values if v in have)
                     for v in value:
                         sources.setdefault((fid, v), []).append((d, part))
+                elif fid in given and value in dict(fact.narrowed).get(str(facts[fid]), ()):
+                    facts[fid] = value
+                    given.discard(fid)  # a later code must agree with this one, as if none had been given
+                    sources.setdefault((fid, value), []).append((d, part))
                 elif fid not in given and facts.setdefault(fid, value) == value:
                     sources.setdefault((fid, value), []).append((d, part))
                 elif facts[fid] != value and overruled is not None:

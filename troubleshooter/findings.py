@@ -37,13 +37,13 @@ def resumed(tree: Tree, fixed: set[str] | frozenset[str]) -> tuple[str, ...]:
 
 
 def final_word(shown: tuple[Finding, ...] | list[Finding]) -> bool:
-    """Whether these causes end the matter for this card: a cancelled number the platform confirms, beside
-    nothing else it confirms. Nothing after it brings the number back (a new card does), so the result offers
-    no "still not working", yet keeps "yes, it works again". Beside arrears the platform also records, paying
-    may still save a number being cancelled (预销号); a cause only the answers or a billing period suggest
-    cannot."""
+    """Whether these causes end the matter for this card: a cancelled number the platform confirms. Nothing
+    after it brings the number back (a new card does), so the result offers no "still not working", yet keeps
+    "yes, it works again". Only a cause it names in `saved_by` (arrears, an ended plan), confirmed beside it,
+    keeps "still": paying may still save a number being cancelled (预销号); a rebind or a resume cannot."""
     confirmed = [f for f in shown if f.confidence == "confirmed"]
-    return bool(confirmed) and all(f.cause.final for f in confirmed)
+    saving = {cid for f in confirmed if f.cause.final for cid in f.cause.saved_by}
+    return any(f.cause.final for f in confirmed) and not any(f.cause.id in saving for f in confirmed)
 
 
 def findings(tree: Tree, facts: Facts) -> list[Finding]:
@@ -69,6 +69,10 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
                 confidence = "possible"  # e.g. a stop the platform would show, while it shows the card active
             found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
                                  confidence))
+    if any(f.cause.final and f.confidence == "confirmed" for f in found):
+        # a number the platform confirms cancelled: what only the answers or a billing period suggest (buy a
+        # plan, activate, rebind) cannot bring it back, so only what the platform confirms is shown beside it
+        found = [f for f in found if f.confidence == "confirmed"]
     many = facts.get(MANY_CARDS) == "yes"
     order = {c.id: i for i, c in enumerate(tree.causes)}
     return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),

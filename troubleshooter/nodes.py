@@ -19,7 +19,8 @@ NOT_SURE = Text("不确定", "Not sure")  # replaced by [ui] not_sure when the t
 def parse_fact(p: Parser, fid: str, raw: Any, cause_ids: tuple[str, ...]) -> Fact:
     where = f"fact {fid}"
     raw = p.table(raw, where)
-    plain_keys(p, raw, where, ("kind", "values", "multiple", "min", "max", "label", "howto", "implies", "brings", "words"))
+    plain_keys(p, raw, where, ("kind", "values", "multiple", "min", "max", "label", "howto", "implies", "brings", "words",
+                                   "narrowed"))
     kind = raw.get("kind")
     if kind not in FACT_KINDS:
         p.problem(where, f"kind must be one of {', '.join(FACT_KINDS)}")
@@ -56,10 +57,18 @@ def parse_fact(p: Parser, fid: str, raw: Any, cause_ids: tuple[str, ...]) -> Fac
             p.problem(f"{where}.words", f"{shown(value)} is not a value of {fid}; expected one of "
                       + ", ".join(v for v in values if v != UNKNOWN))
         words.append((str(value), p.text(text, f"{where}.words.{value}") or Text("", "")))
+    narrowed = []
+    for value, precise in p.table(raw.get("narrowed", {}), f"{where}.narrowed").items():
+        if multiple or value not in values or not isinstance(precise, list) or not precise \
+                or not all(v in values and v not in (value, UNKNOWN) for v in precise):
+            p.problem(f"{where}.narrowed.{value}", f"expected value = [\"more precise value\", …], values of {fid} (one "
+                      "value at a time)")
+            continue
+        narrowed.append((str(value), tuple(precise)))
     return Fact(fid, str(kind), values, lo if is_whole(lo) else 0, hi if is_whole(hi) else 0,
                 p.text(raw.get("label"), f"{where}.label") or Text("", ""),
                 p.text(raw.get("howto"), f"{where}.howto") or Text("", ""), multiple,
-                tuple((str(k), str(v)) for k, v in implies.items()), tuple(brings), tuple(words))
+                tuple((str(k), str(v)) for k, v in implies.items()), tuple(brings), tuple(words), tuple(narrowed))
 
 
 def value_ok(fact: Fact, value: Any, regions: Mapping[str, Any]) -> bool:
@@ -171,7 +180,7 @@ def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, F
     cid = str(raw.get("id") or f"#{i + 1}")
     where = f"cause {cid}"
     flags = ("fallback", "resume", "resume_pending", "account", "final")
-    plain_keys(p, raw, where, ("id", "title", "summary", "article", "steps", "when") + flags)
+    plain_keys(p, raw, where, ("id", "title", "summary", "article", "steps", "when", "saved_by") + flags)
     steps = []
     for j, s in enumerate(p.items(raw.get("steps", []), f"{where}.steps")):
         plain_keys(p, s, f"{where} step {j + 1}", ("who", "text", "wait"))
@@ -191,13 +200,17 @@ def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, F
     if flag["final"] is True and not any(alt.confidence == "confirmed" for alt in when):
         p.problem(where, "final = true acts only when the platform confirms the cause: add a `when` that tests "
                   "stop_reason, or remove final")
+    saved_by = raw.get("saved_by", [])
+    if not isinstance(saved_by, list) or not all(isinstance(c, str) for c in saved_by):
+        p.problem(f"{where}.saved_by", "expected a list of cause ids, e.g. [\"arrears\"]")
+        saved_by = []
     article = raw.get("article")
     if not isinstance(article, str) or not article:
         p.problem(where, "expected article = \"causes/<name>\" (the article's path without .md)")
         article = ""
     return Cause(cid, p.text(raw.get("title"), f"{where}.title") or Text("", ""),
                  p.text(raw.get("summary"), f"{where}.summary") or Text("", ""), tuple(steps), article, when,
-                 *(flag[f] is True for f in flags))
+                 *(flag[f] is True for f in flags), tuple(saved_by))
 
 
 def parse_doubt(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact], regions: Mapping[str, Text | None],

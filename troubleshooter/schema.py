@@ -59,6 +59,9 @@ class Fact:
     # portal, a platform code): a stop reason "plan expired" means the plan has expired
     brings: tuple[tuple[str, str, str | tuple[str, ...]], ...] = ()
     words: tuple[tuple[str, Text], ...] = ()  # (value, how it reads back to the person) where no answer says it alone
+    # (value, the values that make it precise): a portal's "no service" that a platform code says is a test period
+    # that ended, or a resume under way; the code's value is kept, not overruled (codes.merge)
+    narrowed: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +182,7 @@ class Cause:
     resume_pending: bool  # the cause reported when dealt-with causes still need their resume
     account: bool  # concerns the whole account, so it comes first when many cards stopped at once
     final: bool = False  # once confirmed, nothing after it helps this card: the result offers no "still"
+    saved_by: tuple[str, ...] = ()  # of a final cause: causes that, confirmed beside it, may still save the number
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity, so engine caches can key on it
@@ -251,6 +255,9 @@ def parse_tree(data: Mapping[str, Any], source: str) -> Tree:
     if len(set(cause_ids)) != len(cause_ids):
         p.problem("[[causes]]", "two causes have the same id; ids must be unique")
     doubts = tuple(parse_doubt(p, raw, i, facts, regions, fixable) for i, raw in enumerate(p.items(data.get("doubts", []), "[[doubts]]")))
+    for cause in causes:
+        if cause.saved_by and (not cause.final or not set(cause.saved_by) <= set(fixable) - {cause.id}):
+            p.problem(f"cause {cause.id}.saved_by", "expected the ids of other causes, on a cause with final = true")
     for fact in facts.values():
         for fid, value in fact.implies:
             if fid not in facts or value not in facts[fid].values:
