@@ -69,10 +69,11 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
                 confidence = "possible"  # e.g. a stop the platform would show, while it shows the card active
             found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
                                  confidence))
-    if any(f.cause.final and f.confidence == "confirmed" for f in found):
-        # a number the platform confirms cancelled: what only the answers or a billing period suggest (buy a
-        # plan, activate, rebind) cannot bring it back, so only what the platform confirms is shown beside it
-        found = [f for f in found if f.confidence == "confirmed"]
+    confirmed = [f for f in found if f.confidence == "confirmed"]
+    if final_word(confirmed):
+        # a number the platform confirms cancelled, which nothing confirmed beside it can save: what only the
+        # answers or a billing period suggest (buy a plan, activate) cannot bring it back, so it is not shown
+        found = confirmed
     many = facts.get(MANY_CARDS) == "yes"
     order = {c.id: i for i, c in enumerate(tree.causes)}
     return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),
