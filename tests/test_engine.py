@@ -422,6 +422,11 @@ def _shown(facts: dict, lock: frozenset[str]) -> tuple[str, ...]:
     # a portal whose platform says the data limit: the resume comes after "still" on it, and back returns there
     (["still"], {"balance": "paid_still_stopped", "stop_reason": ("data_cap",)}, ("r", "resume_pending"),
      ("r", "over_quota")),
+    # "still" on a resume under way, with nothing left to ask: back from the fallback is the resume, not the start
+    (["symptom=resuming", "still"], None, ("r", "contact_carrier"), ("r", "resume_pending")),
+    # the same after arrears, what changed and "nothing else": back undoes the last "still", not "nothing else"
+    (["symptom=no_service", "stop_reason=none_shown", "account=arrears", "still", "event=nothing", "other=no", "still"],
+     None, ("r", "contact_carrier"), ("r", "resume_pending")),
 ])
 def test_back_around_the_resume_undoes_what_the_person_did_last(moves: list[str], locked: dict | None,
                                                                 here: tuple, back: tuple) -> None:
