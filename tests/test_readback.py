@@ -54,8 +54,8 @@ def test_a_platform_codes_meaning_is_given_in_the_readers_language() -> None:
 
 def test_what_an_answer_brings_is_not_read_back_as_another_answer() -> None:
     """"Being resumed" counts the stops a resume undoes as dealt with; the page does not read them back as
-    causes the person said they dealt with (eight of them, a phone among them). Once "still not working"
-    adds a cause shown, the dealt-with list is the person's own doing and reads back whole."""
+    causes the person said they dealt with (eight of them, a phone among them), nor after "still not working"
+    on it, which adds only the resume to what the person did. A cause "still" adds on its own reads back."""
     from troubleshooter.engine import choose, step
 
     [resuming] = [o for o in TREE.questions["symptom"].options if o.key == "resuming"]
@@ -65,6 +65,11 @@ def test_what_an_answer_brings_is_not_read_back_as_another_answer() -> None:
         text = render_text(TREE, step(TREE, facts), lang)
         assert TREE.facts["fixed"].label.get(lang) not in text, text
         assert TREE.cause("phone_use").title.get(lang) not in text, text
+        after = render_text(TREE, step(TREE, step(TREE, facts).still), lang)
+        resume_words = dict(TREE.facts["fixed"].words)["resume_pending"].get(lang)
+        separator = {"zh": "：", "en": ": "}[lang]
+        assert f"- {TREE.facts['fixed'].label.get(lang)}{separator}{resume_words}\n" in after, after
+        assert TREE.cause("phone_use").title.get(lang) not in after, after
     shown = step(TREE, {"symptom": "no_service", "stop_reason": ("arrears",)})
     later = render_text(TREE, result(TREE, shown.still), "en")
     assert f"{TREE.facts['fixed'].label.get('en')}: {TREE.cause('arrears').title.get('en')}" in later, later

@@ -104,10 +104,16 @@ def value_label(tree: Tree, fact: Fact, value: Value, lang: str) -> str:
 
 
 def read_back(tree: Tree, answers: Sequence[tuple[Fact, Value]]) -> list[tuple[Fact, Value]]:
-    """The answers a result reads back: not a fact whose value is just what another answer brings ("being
-    resumed" would otherwise list eight stops as dealt with, a phone among them, that nobody mentioned)."""
+    """The answers a result reads back, without what another answer brings ("being resumed" would otherwise
+    list eight stops as dealt with, a phone among them, that nobody mentioned): a fact holding several values
+    keeps the others (the resume that "still" on it added), a fact left with none is not read back."""
     extra = brought(tree, {f.id: v for f, v in answers})
-    return [(f, v) for f, v in answers if frozenset(several(v)) != extra.get(f.id)]
+    out: list[tuple[Fact, Value]] = []
+    for f, v in answers:
+        own = tuple(x for x in several(v) if x not in extra.get(f.id, ()))
+        if own:
+            out.append((f, own if isinstance(v, tuple) else v))
+    return out
 
 
 def _why(tree: Tree, finding: Finding, lang: str, evidence: Evidence | None = None) -> str:
