@@ -424,6 +424,9 @@ def _shown(facts: dict, lock: frozenset[str]) -> tuple[str, ...]:
      ("r", "over_quota")),
     # "still" on a resume under way, with nothing left to ask: back from the fallback is the resume, not the start
     (["symptom=resuming", "still"], None, ("r", "contact_carrier"), ("r", "resume_pending")),
+    # "still" on an owner's stop at the last question, then on the resume: back undoes only the second "still"
+    (["symptom=no_service", "stop_reason=none_shown", "account=fine", "event=nothing", "other=yes", "still", "still"],
+     None, ("r", "contact_carrier"), ("r", "resume_pending")),
     # the same after arrears, what changed and "nothing else": back undoes the last "still", not "nothing else"
     (["symptom=no_service", "stop_reason=none_shown", "account=arrears", "still", "event=nothing", "other=no", "still"],
      None, ("r", "contact_carrier"), ("r", "resume_pending")),

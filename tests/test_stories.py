@@ -343,10 +343,9 @@ STORIES = [
     Story("OneNET 销号 with OneLink's card-device separation: no rebinds spent on a number that is gone",
           ["=> expired_cancelled:confirmed, device_binding:confirmed", "no still"],
           facts={"onenet.cardstatus": "04", "onelink.stopReason": "020000000000"}),
-    Story("The platform says 销户 and the person says the balance is negative: paying cannot save it on their word "
-          "alone, so the cancelled number stands alone", ["symptom=no_service", "stop_reason=cancelled",
-                                                          "=> expired_cancelled:confirmed", "no still"],
-          facts={"balance": "arrears"}),
+    Story("A portal's billing passes arrears beside OneNET 预销号: paying may still save a number being cancelled "
+          "(the platform's code cannot tell 预销号 from 销号 here), so arrears stays, and 'still' with it",
+          ["=> expired_cancelled:confirmed, arrears:likely", "still"], facts={"onenet.cardstatus": "03", "balance": "arrears"}),
     Story("A portal following the embedding guide passes symptom=no_service beside Alibaba Cloud's Resuming and "
           "ExpireStop: the resume under way makes 'no service' precise, so it is kept: wait, do not renew twice",
           ["=> resume_pending:likely"], facts={"symptom": "no_service", "plan": "valid", "balance": "ok",

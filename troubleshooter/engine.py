@@ -95,8 +95,8 @@ def walk(tree: Tree, facts: Facts) -> Walk:
             node = option.next
             continue
         if option.then is None:
-            if resume_done:  # "still" on the resume with nothing left to ask: "back" undoes that "still"
-                _passed(hops, found, len(path) - 1, resume_done)
+            if resume_done:  # "still" on the resume with nothing left to ask: "back" undoes that "still" alone
+                _passed(hops, [], len(path) - 1, resume_done)
             break
         due = bool(bringing) and not bringing & asked_from(tree, option.then)
         if (due and not resume_done) or _stops(tree, found, fixed, path, option.then):

@@ -39,11 +39,12 @@ def resumed(tree: Tree, fixed: set[str] | frozenset[str]) -> tuple[str, ...]:
 def final_word(shown: tuple[Finding, ...] | list[Finding]) -> bool:
     """Whether these causes end the matter for this card: a cancelled number the platform confirms. Nothing
     after it brings the number back (a new card does), so the result offers no "still not working", yet keeps
-    "yes, it works again". Only a cause it names in `saved_by` (arrears, an ended plan), confirmed beside it,
-    keeps "still": paying may still save a number being cancelled (预销号); a rebind or a resume cannot."""
-    confirmed = [f for f in shown if f.confidence == "confirmed"]
-    saving = {cid for f in confirmed if f.cause.final for cid in f.cause.saved_by}
-    return any(f.cause.final for f in confirmed) and not any(f.cause.id in saving for f in confirmed)
+    "yes, it works again". A cause it names in `saved_by` (arrears, an ended plan) beside it keeps "still",
+    whoever says so (the platform, the portal's billing, the person): paying may still save a number being
+    cancelled (预销号, which the codes cannot tell from 销号); a rebind or a resume cannot."""
+    finals = [f for f in shown if f.cause.final and f.confidence == "confirmed"]
+    saving = {cid for f in finals for cid in f.cause.saved_by}
+    return bool(finals) and not any(f.cause.id in saving for f in shown)
 
 
 def findings(tree: Tree, facts: Facts) -> list[Finding]:
@@ -69,11 +70,12 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
                 confidence = "possible"  # e.g. a stop the platform would show, while it shows the card active
             found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
                                  confidence))
-    confirmed = [f for f in found if f.confidence == "confirmed"]
-    if final_word(confirmed):
-        # a number the platform confirms cancelled, which nothing confirmed beside it can save: what only the
-        # answers or a billing period suggest (buy a plan, activate) cannot bring it back, so it is not shown
-        found = confirmed
+    finals = [f for f in found if f.cause.final and f.confidence == "confirmed"]
+    if finals:
+        # a number the platform confirms cancelled: beside it, what the platform confirms and what may save it
+        # (saved_by); what only answers or a billing period suggest (activate, rebind) cannot bring it back
+        saving = {cid for f in finals for cid in f.cause.saved_by}
+        found = [f for f in found if f.confidence == "confirmed" or f.cause.id in saving]
     many = facts.get(MANY_CARDS) == "yes"
     order = {c.id: i for i, c in enumerate(tree.causes)}
     return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),
