@@ -70,12 +70,11 @@ def _findings(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding
                 confidence = "possible"  # e.g. a stop the platform would show, while it shows the card active
             found.append(Finding(cause, tuple((fid, _held(m, facts.get(fid, UNKNOWN))) for fid, m in best.facts),
                                  confidence))
-    finals = [f for f in found if f.cause.final and f.confidence == "confirmed"]
-    if finals:
-        # a number the platform confirms cancelled: beside it, what the platform confirms and what may save it
-        # (saved_by); what only answers or a billing period suggest (activate, rebind) cannot bring it back
-        saving = {cid for f in finals for cid in f.cause.saved_by}
-        found = [f for f in found if f.confidence == "confirmed" or f.cause.id in saving]
+    if final_word(found):
+        # a number the platform confirms cancelled, and nothing beside it that may save it (saved_by): what only
+        # answers or a billing period suggest (activate, rebind) cannot bring it back, so only what the platform
+        # confirms is shown beside it. With a saver beside it, the number may live on, and every cause counts.
+        found = [f for f in found if f.confidence == "confirmed"]
     many = facts.get(MANY_CARDS) == "yes"
     order = {c.id: i for i, c in enumerate(tree.causes)}
     return tuple(sorted(found, key=lambda f: (CONFIDENCE.index(f.confidence), not (many and f.cause.account),
