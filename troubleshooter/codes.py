@@ -275,9 +275,9 @@ def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decod
     value for a single-value fact is not the one kept is added to `overruled`, so the page can say so.
 
     Facts given outright win over a code for a fact holding one value, unless the code makes the given value
-    precise (the fact's `narrowed`: a portal's "no service" that the code says is a resume under way); for a fact holding several
-    (stop_reason), the values join in the fact's order, and a vague one (none_shown) is kept only when
-    nothing more precise is known. Codes are applied in the file's field order, so the result does not
+    precise (the fact's `narrowed`: a portal's "no service" that the code says is a resume under way); for a
+    fact holding several (stop_reason), the values join in the fact's order, and a vague one (none_shown) is
+    kept only when nothing more precise is known. Codes are applied in the file's field order, so the result does not
     depend on the order a portal lists them in."""
     given = set(facts)
     rank = {key: i for i, key in enumerate(codes.fields)}
