@@ -343,6 +343,10 @@ STORIES = [
     Story("OneNET 销号 with OneLink's card-device separation: no rebinds spent on a number that is gone",
           ["=> expired_cancelled:confirmed, device_binding:confirmed", "no still"],
           facts={"onenet.cardstatus": "04", "onelink.stopReason": "020000000000"}),
+    Story("Two platforms disagree: one shows the card active, the other 销户. Either can lag (the tree's doubts), so "
+          "'not stopped' stays possible beside the cancelled number, and 'still' with it",
+          ["=> expired_cancelled:confirmed, not_suspended:possible", "still"],
+          facts={"symptom": "active_offline", "stop_reason": ("cancelled",)}),
     Story("A portal's billing passes arrears beside OneNET 预销号: paying may still save a number being cancelled "
           "(the platform's code cannot tell 预销号 from 销号 here), so arrears stays, and 'still' with it",
           ["=> expired_cancelled:confirmed, arrears:likely", "still"], facts={"onenet.cardstatus": "03", "balance": "arrears"}),

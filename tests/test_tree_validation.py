@@ -40,9 +40,9 @@ CASES = [
          f'{{ value = "{v}", label = {{ zh = "甲", en = "A" }}, next = "result" }}' for v in ("yes", "no")) + ']\n\n'
      '[[questions]]\nid = "months_expired"', "question orphan: is unreachable from the start question symptom"),
     ('fact = "balance"\n', 'fact = "balanse"\n', "question account: asks for unknown fact balanse"),
-    ('saved_by = ["arrears", "expired_grace"]', 'saved_by = ["arreers"]',
+    ('saved_by = ["arrears", "expired_grace", "not_suspended"]', 'saved_by = ["arreers"]',
      "cause expired_cancelled.saved_by: expected the ids of other causes, on a cause with final = true"),
-    ('saved_by = ["arrears", "expired_grace"]', 'saved_by = "arrears"', "cause expired_cancelled.saved_by: expected a list"),
+    ('saved_by = ["arrears", "expired_grace", "not_suspended"]', 'saved_by = "arrears"', "cause expired_cancelled.saved_by: expected a list"),
     ('narrowed = { no_service = ["never_worked", "resuming"] }', 'narrowed = { no_service = ["stopped"] }',
      "fact symptom.narrowed.no_service: expected value = [\"more precise value\", …], values of symptom"),
     ('when = [{ stop_reason = "arrears" }, { balance = "arrears" }]', 'when = [{ stop_reason = "arrears" }, { balance = "overdue" }]',
