@@ -101,7 +101,7 @@ def test_interactive_end_of_input_exits_without_a_traceback() -> None:
     ('{"stop_reason": "arrears,broke"}', "stop_reason: arrears,broke is not accepted; expected one or more of"),
     ('{"fixed": "nothing"}', "fixed: nothing is not accepted"),
     ("[1, 2]", "facts must be a JSON object"),
-    ('{"balance": "broke"}', "balance: broke is not accepted; expected ok, arrears, paid_still_stopped, unknown"),
+    ('{"balance": "broke"}', "balance: broke is not accepted; expected ok, arrears, paid_still_stopped, renewed_still_stopped, unknown"),
     ('{"colour": "red"}', "colour: unknown fact; expected one of symptom, stop_reason"),
     ('{"months_expired": 121}', "months_expired: 121 is not accepted; expected a whole number from 0 to 120"),
     ('{"months_expired": -1}', "months_expired"),

@@ -317,6 +317,22 @@ def test_a_portals_locked_fact_is_never_contradicted_by_an_offered_answer() -> N
     assert "new_area" in [o.key for o in TREE.questions["event"].options], "the tree itself still offers it"
 
 
+def test_an_answer_the_facts_make_pointless_is_not_offered_but_still_followed() -> None:
+    """A card shown active: "renewed, still stopped" (whose question, how long the plan was expired, could only
+    find a number cancelled, which shows no 在用) is not offered at the account question (its `unless`); a
+    portal's balance that holds it is still followed, and the question not asked again."""
+    shown_active = {"symptom": "active_offline", "fixed": ("not_suspended",)}
+    current = step(TREE, shown_active)
+    assert isinstance(current, QuestionStep) and current.question.id == "account"
+    keys = [o.key for o in current.question.options]
+    assert "renewed_still_stopped" not in keys and {"paid_still_stopped", "fine", "unknown"} <= set(keys), keys
+    stopped = step(TREE, {"symptom": "no_service", "stop_reason": "unknown"})
+    assert "renewed_still_stopped" in [o.key for o in stopped.question.options]
+    portal = {**shown_active, "balance": "renewed_still_stopped"}
+    current = step(TREE, portal, frozenset(portal))
+    assert isinstance(current, QuestionStep) and current.question.id == "months_expired"
+
+
 def test_back_after_a_skipped_question_returns_to_the_result_before_still() -> None:
     """A profile hiding expired_cancelled makes 'how long ago' moot: the result shows at once, and after
     'still not working' the walk passes the question by. One step back from the next question is that

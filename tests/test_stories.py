@@ -363,6 +363,24 @@ STORIES = [
           "either, the seller checks the card (as after 'paid, still stopped')",
           ["symptom=no_service", "stop_reason=none_shown", "account=arrears", "still", "event=nothing", "other=no",
            "=> resume_pending:likely", "still", "=> contact_carrier:possible"]),
+    Story("A dashcam owner renewed a plan that had run out five months earlier, and the card is still stopped: the "
+          "number may be gone (renewing does not bring it back), which comes before waiting for a resume",
+          ["symptom=no_service", "stop_reason=unknown", "account=renewed_still_stopped", "months_expired=3",
+           "=> expired_cancelled:possible"]),
+    Story("The same owner, who renewed two weeks after expiry: the resume is what is left",
+          ["symptom=no_service", "stop_reason=unknown", "account=renewed_still_stopped", "months_expired=0",
+           "=> resume_pending:likely", "still", "event=nothing", "other=no", "=> contact_carrier:possible"]),
+    Story("Renewed, but cannot say how long the plan had been expired: the resume, and the how-to says where the "
+          "end date is", ["symptom=no_service", "stop_reason=unknown", "account=renewed_still_stopped",
+                          "months_expired=unknown", "=> resume_pending:likely"]),
+    Story("A reseller's portal knows the customer renewed yesterday and the card is still stopped: how long it had "
+          "been expired is asked after the stop reason, before the resume",
+          ["stop_reason=none_shown", "months_expired=3", "=> expired_cancelled:possible"],
+          facts={"symptom": "no_service", "balance": "renewed_still_stopped"}),
+    Story("A card shown active: after the device checks, 'renewed, still stopped' is not offered (a cancelled number "
+          "shows no 在用, so how long it was expired tells nothing); 'all fine' leads on as before",
+          ["symptom=active_offline", "=> not_suspended:likely", "still", "account=fine", "event=nothing", "other=no",
+           "=> contact_carrier:possible"]),
 ]
 
 

@@ -30,7 +30,7 @@ def problems(path: Path) -> list[str]:
 
 CASES = [
     ('next = "months_expired"\nlabel.zh = "套餐过期了"', 'next = "nowhere"\nlabel.zh = "套餐过期了"',
-     "question account: option 2 leads to nowhere, which does not exist"),
+     "question account: option 3 leads to nowhere, which does not exist"),
     ('value = "arrears"\nnext = "result"\n', 'value = "arrears"\n', "question stop_reason option 2: leads nowhere"),
     ('text.en = "What do the card\'s account and plan show?"\n', '', "question account.text: missing the en translation"),
     ('title.zh = "欠费停机"\n', '', "cause arrears.title: missing the zh translation"),
@@ -48,7 +48,7 @@ CASES = [
     ('when = [{ stop_reason = "arrears" }, { balance = "arrears" }]', 'when = [{ stop_reason = "arrears" }, { balance = "overdue" }]',
      "cause arrears.when: balance = overdue is not a value"),
     ('value = "arrears"\nnext = "result"\nlabel.zh = "欠费了', 'value = "late"\nnext = "result"\nlabel.zh = "欠费了',
-     "question account option 3: has value late, which fact balance does not accept"),
+     "question account option 4: has value late, which fact balance does not accept"),
     ('start = "symptom"', 'start = "first"', "settings.start: names question first, which does not exist"),
     # an editor's typos and type slips: each one line naming the node, never an exception
     ('months_expired = { min = 3 }, confidence', 'months_expired = { mn = 3 }, confidence',
@@ -59,7 +59,11 @@ CASES = [
      "fact stop_reason.brings.expired: plan = ended is not a fact and value of this tree"),
     ('{ fixed = ["arrears", "expired_grace"] }', '{ fixed = "arrears" }',
      "fact balance.brings.paid_still_stopped: fixed = arrears is not a fact and value of this tree (a list for"),
-    ('brings = { paid_still_stopped', 'brings = { settled', "fact balance.brings: settled is not a value of balance"),
+    ('brings.paid_still_stopped', 'brings.settled', "fact balance.brings: settled is not a value of balance"),
+    ('unless = { symptom = "active_offline" }', 'unless = { symptom = "shown_active" }',
+     "question account option 2.unless: symptom = shown_active is not a value"),
+    ('unless = { symptom = "active_offline" }', 'unless = { symtom = "active_offline" }',
+     "question account option 2: unless names unknown fact symtom"),
     ('[facts.plan]\nkind = "choice"\n', '[facts.plan]\nkind = "choice"\ncolour = "red"\n', "fact plan: unknown key colour"),
     ('value = 0\nupto = 2\n', 'value = 0\nupto = 3\n',
      "question months_expired: option 1 covers months_expired 0..3, which cause expired_cancelled splits at 3..120"),

@@ -219,9 +219,11 @@ def _undo(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str], kept: froze
 
 def offered(tree: Tree, question: Question, facts: Facts, locked: frozenset[str]) -> Question:
     """The question without the answers that contradict a portal's locked fact (the lock would undo them on
-    the next step, and the same question come back); they are withheld, as a profile's are."""
+    the next step, and the same question come back), nor those the facts make pointless (the option's
+    `unless`); they are withheld, as a profile's are."""
     keep = tuple(o for o in question.options if o.key == UNKNOWN or all(
-        fid not in locked or tree.facts[fid].multiple or m.accepts(facts[fid]) for fid, m in o.sets))
+        fid not in locked or tree.facts[fid].multiple or m.accepts(facts[fid]) for fid, m in o.sets) and not (
+        o.unless and all(fid in facts and m.accepts(facts[fid], tree.restricted_regions) for fid, m in o.unless)))
     if keep == question.options:
         return question
     return replace(question, options=keep, withheld=question.withheld + tuple(o for o in question.options if o not in keep))

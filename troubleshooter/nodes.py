@@ -136,7 +136,7 @@ def parse_question(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str
 
 def _option(p: Parser, opt: Mapping[str, Any], where: str, fact: Fact, facts: Mapping[str, Fact],
             regions: Mapping[str, Any], then: Any) -> Option:
-    plain_keys(p, opt, where, ("value", "upto", "key", "set", "label", "next", "then"))
+    plain_keys(p, opt, where, ("value", "upto", "key", "set", "label", "next", "then", "unless"))
     label = p.text(opt.get("label"), f"{where}.label") or Text("", "")
     if not isinstance(opt.get("next"), str) or not opt.get("next"):
         p.problem(where, "leads nowhere; give it next = \"<question id>\" or \"result\"")
@@ -170,9 +170,15 @@ def _option(p: Parser, opt: Mapping[str, Any], where: str, fact: Fact, facts: Ma
     if not isinstance(key, (str, int)) or isinstance(key, bool):
         p.problem(where, "needs key = \"…\" when it has no value")
         key = where
+    unless = []
+    for fid, raw in p.table(opt.get("unless", {}), f"{where}.unless").items():
+        if fid not in facts:
+            p.problem(where, f"unless names unknown fact {shown(fid)}; expected one of {', '.join(facts)}")
+        else:
+            unless.append((fid, parse_matcher(p, facts[fid], raw, f"{where}.unless", regions)))
     opt_then = opt.get("then", then)  # then = "result": this answer is the last word, nothing goes on after it
     return Option(str(key), label, str(opt.get("next", "")), tuple(sets),
-                  str(opt_then) if opt_then and opt_then != RESULT else None)
+                  str(opt_then) if opt_then and opt_then != RESULT else None, tuple(unless))
 
 
 def parse_cause(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, Fact],

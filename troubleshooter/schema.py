@@ -98,13 +98,15 @@ class Matcher:
 @dataclass(frozen=True)
 class Option:
     """An answer. Choosing it sets the facts in `sets`; for facts already known, the walk follows the first
-    option whose first fact already has that value. `then` is where "still not working" goes on."""
+    option whose first fact already has that value. `then` is where "still not working" goes on. It is not
+    offered while every fact in `unless` holds (an answer those facts make pointless), but still followed."""
 
     key: str
     label: Text
     next: str
     sets: tuple[tuple[str, Matcher], ...]
     then: str | None = None
+    unless: tuple[tuple[str, Matcher], ...] = ()
 
     @property
     def value(self) -> Value:
