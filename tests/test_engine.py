@@ -353,6 +353,32 @@ def test_back_after_a_skipped_question_returns_to_the_result_before_still() -> N
     assert after.back == facts, "back undoes the 'still not working', not the answer before it"
 
 
+def test_back_right_after_still_returns_to_the_result_it_was_said_on() -> None:
+    """Whatever "still not working" leads to (a question, the next result, the fallback when nothing is left to
+    ask), one step back from there is the result it was said on, with the same causes: the "still" is undone,
+    never the answer before it."""
+    def causes(s) -> list[str]:
+        return [f.cause.id for f in s.findings] if isinstance(s, ResultStep) else []
+
+    stack: list[dict] = [{}]
+    checked = 0
+    while stack:
+        facts = stack.pop()
+        current = step(TREE, facts)
+        if isinstance(current, QuestionStep):
+            stack += [choose(TREE, facts, o) for o in current.question.options]
+            continue
+        if current.still is None:
+            continue
+        after = step(TREE, current.still)
+        back = step(TREE, after.back)
+        assert isinstance(back, ResultStep) and causes(back) == causes(current), \
+            f"back after still on {to_query(TREE, facts)}: {causes(current)} -> {causes(after) or after.question.id} -> {causes(back) or back.question.id}"
+        checked += 1
+        stack.append(current.still)
+    assert checked > 100
+
+
 def test_back_always_leads_somewhere_else() -> None:
     """On every state a person can reach (every answer, "still" at each result), "back" never leads to the
     step they are on: after a result passed by with nothing new, it undoes the "still" before it or the

@@ -87,21 +87,26 @@ def walk(tree: Tree, facts: Facts) -> Walk:
             if _stops(tree, found, fixed, path, skip):
                 return Walk(tuple(path), None if ends else question, tuple(hops))
             if ends:  # passed by like a result with nothing new: "back" from beyond undoes the "still"
-                _passed(hops, found, len(path) - 1)
+                _passed(hops, _shown(tree, found, path, skip), len(path) - 1)
             node = skip
             continue
         path.append((question, option))
         if option.next != RESULT:
             node = option.next
             continue
-        if option.then is None:
-            if resume_done:  # "still" on the resume with nothing left to ask: "back" undoes that "still" alone
+        shown = _shown(tree, found, path, option.then)
+        due = option.then is not None and bool(bringing) and not bringing & asked_from(tree, option.then)
+        if option.then is None or (due and not resume_done) or any(f.cause.id not in fixed for f in shown):
+            # The walk ends here. A cause shown here that is dealt with was dealt with by "still" here (those an
+            # answer brought to `fixed` are that answer's): "back" undoes that "still" alone, not the answer before.
+            said = brought(tree, facts).get(FIXED, frozenset())
+            _passed(hops, [f for f in shown if f.cause.id in fixed - said], len(path) - 1)
+            if resume_done and option.then is None:  # and "still" on the resume that followed, the later of the two
                 _passed(hops, [], len(path) - 1, resume_done)
             break
-        due = bool(bringing) and not bringing & asked_from(tree, option.then)
-        if (due and not resume_done) or _stops(tree, found, fixed, path, option.then):
-            break
-        _passed(hops, found, len(path) - 1, resume_done if due else ())
+        _passed(hops, shown, len(path) - 1)
+        if due:  # then "still" on the resume it showed next, the later of the two
+            _passed(hops, [], len(path) - 1, resume_done)
         node = option.then
     return Walk(tuple(path), None, tuple(hops))
 
@@ -124,11 +129,18 @@ def _resume_said(tree: Tree, facts: Facts, fixed: set[str]) -> set[str]:
     return {fid for fid, value in facts.items() if brought(tree, {fid: value}).get(FIXED)}
 
 
-def _stops(tree: Tree, found: list[Finding], fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
-    """Whether a result here has something new to say. A cause explained only by facts that the walk
+def _shown(tree: Tree, found: list[Finding], path: list[tuple[Question, Option]], then: str | None) -> list[Finding]:
+    """The causes a result here shows (or showed, before "still"): a cause explained only by facts that the walk
     asks about further on (from `then`) waits until it gets there."""
+    if then is None:
+        return found
     later = asked_from(tree, then) - {fid for _, o in path for fid, _ in o.sets}
-    return any(f.cause.id not in fixed and not any(fid in later for fid, _ in f.why) for f in found)
+    return [f for f in found if not any(fid in later for fid, _ in f.why)]
+
+
+def _stops(tree: Tree, found: list[Finding], fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
+    """Whether a result here has something new to say: a cause it shows that is not dealt with."""
+    return any(f.cause.id not in fixed for f in _shown(tree, found, path, then))
 
 
 def next_question(tree: Tree, facts: Facts) -> Question | None:
