@@ -353,6 +353,16 @@ def test_back_after_a_skipped_question_returns_to_the_result_before_still() -> N
     assert after.back == facts, "back undoes the 'still not working', not the answer before it"
 
 
+def test_a_renewal_settles_the_ended_plan_not_arrears() -> None:
+    """'Renewed, still stopped' says the plan had ended and was renewed: the resume waits on that alone. A
+    company account may still owe a bill, which a renewal does not pay; 'paid, still stopped' covers both."""
+    said = {"symptom": "no_service", "stop_reason": "unknown"}
+    renewed = step(TREE, {**said, "balance": "renewed_still_stopped", "months_expired": 1})
+    paid = step(TREE, {**said, "balance": "paid_still_stopped"})
+    assert [(f.cause.id, dict(f.why)["fixed"]) for f in renewed.findings] == [("resume_pending", ("expired_grace",))]
+    assert [(f.cause.id, dict(f.why)["fixed"]) for f in paid.findings] == [("resume_pending", ("arrears", "expired_grace"))]
+
+
 def test_back_right_after_still_returns_to_the_result_it_was_said_on() -> None:
     """Whatever "still not working" leads to (a question, the next result, the fallback when nothing is left to
     ask), one step back from there is the result it was said on, with the same causes: the "still" is undone,

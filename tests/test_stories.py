@@ -377,6 +377,10 @@ STORIES = [
           "been expired is asked after the stop reason, before the resume",
           ["stop_reason=none_shown", "months_expired=3", "=> expired_cancelled:possible"],
           facts={"symptom": "no_service", "balance": "renewed_still_stopped"}),
+    Story("A reseller's billing passes the renewal and the plan now valid (as the embedding guide's example passes "
+          "plan=valid); the plan had been expired five months: the number may be gone, as without plan=valid",
+          ["stop_reason=unknown", "months_expired=3", "=> expired_cancelled:possible"],
+          facts={"symptom": "no_service", "balance": "renewed_still_stopped", "plan": "valid"}),
     Story("A card shown active: after the device checks, 'renewed, still stopped' is not offered (a cancelled number "
           "shows no 在用, so how long it was expired tells nothing); 'all fine' leads on as before",
           ["symptom=active_offline", "=> not_suspended:likely", "still", "account=fine", "event=nothing", "other=no",
