@@ -385,7 +385,8 @@ def test_back_right_after_still_returns_to_the_result_it_was_said_on() -> None:
         assert isinstance(back, ResultStep) and causes(back) == causes(current), \
             f"back after still on {to_query(TREE, facts)}: {causes(current)} -> {causes(after) or after.question.id} -> {causes(back) or back.question.id}"
         checked += 1
-        stack.append(current.still)
+        if len(current.still.get("fixed", ())) <= 2:  # deeper chains of "still" repeat these states (time)
+            stack.append(current.still)
     assert checked > 100
 
 
