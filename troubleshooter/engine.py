@@ -15,11 +15,12 @@ on it marks the resume dealt with too and goes on with what is not known yet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache, partial
 from .findings import (FIXED, Finding, awaiting_resume, brought, diagnose, final_word, findings, gained, implied,
                        resumed, several)
+from .hops import Hops, still_hops
 from .reach import asked_from, concludes
 from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
 
@@ -30,7 +31,13 @@ Facts = Mapping[str, Value]
 class Walk:
     path: tuple[tuple[Question, Option], ...]
     current: Question | None  # None: the walk reached a result
-    hops: tuple[tuple[int, tuple[str, ...]], ...]  # (path index, causes newly fixed there) where "still not working" went on
+    _hops: Callable[[], Hops] = field(repr=False, compare=False)
+
+    @cached_property
+    def hops(self) -> Hops:
+        """(path index, causes first dealt with there) where "still not working" was said: only "back" needs
+        them, so they are worked out when asked for (most walks only look for the next question)."""
+        return self._hops()
 
 
 @dataclass(frozen=True)
@@ -67,14 +74,17 @@ def follow(tree: Tree, question: Question, facts: Facts) -> Option | None:
     return None
 
 
-def walk(tree: Tree, facts: Facts) -> Walk:
-    facts = implied(tree, facts)
+def walk(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Walk:
+    """The questions the facts answer, in order, and where the walk stands: a question, or a result. `locked`
+    (a portal's facts, known from the start) only tells `hops` what each result showed."""
+    given, facts = facts, implied(tree, facts)
     found = findings(tree, facts)  # the same facts all along the walk: work them out once
     path: list[tuple[Question, Option]] = []
-    hops: list[tuple[int, tuple[str, ...]]] = []
+    passed: list[tuple[int, bool]] = []  # results gone past or ended at: path index, and the resume dealt with there
     fixed = set(several(facts.get(FIXED)))
     resume_done = resumed(tree, fixed)
     bringing = _resume_said(tree, facts, fixed - set(resume_done))
+    current: Question | None = None
     node = tree.start
     for _ in range(4 * len(tree.questions) + 1):  # checks.py proves the tree acyclic; this only guards
         question = tree.questions[node]
@@ -82,40 +92,36 @@ def walk(tree: Tree, facts: Facts) -> Walk:
         if option is None:
             skip = moot(tree, question, frozenset(fixed) | tree.hidden)
             if skip is None:
-                return Walk(tuple(path), question, tuple(hops))
+                current = question
+                break
             ends = all(o.next == RESULT for o in question.options)  # every answer would show the same result
-            if _stops(tree, found, fixed, path, skip):
-                return Walk(tuple(path), None if ends else question, tuple(hops))
+            due = _due(tree, bringing, skip)
+            if (due and not resume_done) or _stops(tree, found, fixed, path, skip):
+                current = None if ends else question
+                if ends:
+                    passed.append((len(path) - 1, False))
+                break
             if ends:  # passed by like a result with nothing new: "back" from beyond undoes the "still"
-                _passed(hops, _shown(tree, found, path, skip), len(path) - 1)
+                passed.append((len(path) - 1, due))
             node = skip
             continue
         path.append((question, option))
         if option.next != RESULT:
             node = option.next
             continue
-        shown = _shown(tree, found, path, option.then)
-        due = option.then is not None and bool(bringing) and not bringing & asked_from(tree, option.then)
-        if option.then is None or (due and not resume_done) or any(f.cause.id not in fixed for f in shown):
-            # The walk ends here. A cause shown here that is dealt with was dealt with by "still" here (those an
-            # answer brought to `fixed` are that answer's): "back" undoes that "still" alone, not the answer before.
-            said = brought(tree, facts).get(FIXED, frozenset())
-            _passed(hops, [f for f in shown if f.cause.id in fixed - said], len(path) - 1)
-            if resume_done and option.then is None:  # and "still" on the resume that followed, the later of the two
-                _passed(hops, [], len(path) - 1, resume_done)
+        due = option.then is not None and _due(tree, bringing, option.then)
+        if option.then is None or (due and not resume_done) or _stops(tree, found, fixed, path, option.then):
+            passed.append((len(path) - 1, option.then is None and bool(resume_done)))  # "still" on the resume after it
             break
-        _passed(hops, shown, len(path) - 1)
-        if due:  # then "still" on the resume it showed next, the later of the two
-            _passed(hops, [], len(path) - 1, resume_done)
+        passed.append((len(path) - 1, due))  # due: "still" on the resume it showed next, too
         node = option.then
-    return Walk(tuple(path), None, tuple(hops))
+    return Walk(tuple(path), current, partial(still_hops, tree, given, facts, fixed, path, passed, locked, resume_done))
 
 
-def _passed(hops: list[tuple[int, tuple[str, ...]]], found: list[Finding], at: int, also: tuple[str, ...] = ()) -> None:
-    """Note a result the walk went past (all it says is dealt with): where, and the causes first dealt with there
-    (`also`: the resume, when the result passed by was the resume still pending)."""
-    before = {c for _, new in hops for c in new}
-    hops.append((at, tuple(c for c in (*(f.cause.id for f in found), *also) if c not in before)))
+def _due(tree: Tree, bringing: set[str], then: str) -> bool:
+    """Whether the resume an answer made due ("paid, still stopped") is shown here: no such answer's question
+    lies ahead (from `then`)."""
+    return bool(bringing) and not bringing & asked_from(tree, then)
 
 
 def _resume_said(tree: Tree, facts: Facts, fixed: set[str]) -> set[str]:
@@ -129,18 +135,11 @@ def _resume_said(tree: Tree, facts: Facts, fixed: set[str]) -> set[str]:
     return {fid for fid, value in facts.items() if brought(tree, {fid: value}).get(FIXED)}
 
 
-def _shown(tree: Tree, found: list[Finding], path: list[tuple[Question, Option]], then: str | None) -> list[Finding]:
-    """The causes a result here shows (or showed, before "still"): a cause explained only by facts that the walk
-    asks about further on (from `then`) waits until it gets there."""
-    if then is None:
-        return found
-    later = asked_from(tree, then) - {fid for _, o in path for fid, _ in o.sets}
-    return [f for f in found if not any(fid in later for fid, _ in f.why)]
-
-
 def _stops(tree: Tree, found: list[Finding], fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
-    """Whether a result here has something new to say: a cause it shows that is not dealt with."""
-    return any(f.cause.id not in fixed for f in _shown(tree, found, path, then))
+    """Whether a result here has something new to say. A cause explained only by facts that the walk
+    asks about further on (from `then`) waits until it gets there."""
+    later = asked_from(tree, then) - {fid for _, o in path for fid, _ in o.sets}
+    return any(f.cause.id not in fixed and not any(fid in later for fid, _ in f.why) for f in found)
 
 
 def next_question(tree: Tree, facts: Facts) -> Question | None:
@@ -199,7 +198,7 @@ def _back(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str],
     for _ in range(len(w.path)):
         if back is None or w.current is None:
             break
-        before = walk(tree, back)
+        before = walk(tree, back, locked)
         if before.current != w.current:
             break
         back = _undo(tree, back, before, locked, kept)
@@ -275,7 +274,7 @@ def step(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset(),
          asserted: frozenset[str] = frozenset()) -> Step:
     """The step to show for these facts. `locked` facts (set by an embedding portal) are never undone;
     `asserted` are the causes the portal says were dealt with (its `fixed`: findings.diagnose)."""
-    w = walk(tree, facts)
+    w = walk(tree, facts, locked)
     order = list(dict.fromkeys(fid for _, o in w.path for fid, _ in o.sets if fid in facts))
     order += [fid for fid in tree.facts if fid in facts and fid not in order]
     answers = tuple((tree.facts[f], facts[f]) for f in order)
