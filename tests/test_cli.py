@@ -125,7 +125,7 @@ def test_check_reports_a_broken_tree(tmp_path: Path, checked) -> None:
     path = copy_tree_file(tmp_path)
     path.write_text(path.read_text("utf-8").replace('next = "months_expired"\n', 'next = "gone"\n'), "utf-8")
     out = run("--tree", str(path), "check")
-    assert out.returncode == 2 and "question account: option 2 leads to gone" in out.stderr
+    assert out.returncode == 2 and "question account: option 3 leads to gone" in out.stderr
     assert checked.returncode == 0, checked.stderr
     assert "with no \"not sure\": at most" in checked.stdout and "share of paths per cause" in checked.stdout
 
