@@ -365,7 +365,7 @@ def test_a_renewal_settles_the_ended_plan_not_arrears() -> None:
 
 # A portal's locked facts that later questions would ask, answers that bring causes to `fixed`, platform codes.
 PORTAL_STARTS = [{}, {"device": "phone"}, {"stop_reason": "arrears", "location": "CN-XJ"}, {"plan": "expired"},
-                 {"balance": "renewed_still_stopped", "symptom": "active_offline"}, {"fixed": "expired_cancelled"},
+                 {"balance": "renewed_still_stopped", "symptom": "active_offline"},
                  {"balance": "paid_still_stopped"}, {"huawei.operatorStatus": 4}, {"unused_months": 7}]
 
 
