@@ -178,6 +178,7 @@ def test_the_codes_file_reports_every_mistake_with_file_and_key(tmp_path: Path) 
     text = text.replace('kind = "enum"', 'kind = "list"', 1)
     text = text.replace('code = "00"', 'code = "01"', 1)
     text = text.replace('words = "到期失效停机"', 'wrds = "到期失效停机"', 1)
+    text = text.replace('narrows = ["active_offline"]', 'narrows = ["shown_active"]', 1)
     path = tmp_path / "codes.toml"
     path.write_text(text, "utf-8")
     with pytest.raises(TreeError) as err:
@@ -188,7 +189,8 @@ def test_the_codes_file_reports_every_mistake_with_file_and_key(tmp_path: Path) 
     for expected in ("field onelink.stopReason value #4.facts: stop_reason = owing is not a value of that fact",
                      "field onenet.cardstatus: kind must be one of enum, flags",
                      "field onenet.cardstatus: the code 01 is listed twice",
-                     "field onelink.stopReason value #1: unknown key wrds"):
+                     "field onelink.stopReason value #1: unknown key wrds",
+                     "field onenet.billingstatus value #2.narrows: expected a list of values of the one single-value fact"):
         assert expected in joined, joined
 
 
@@ -227,7 +229,10 @@ def test_the_built_article_and_guide_carry_the_tables_in_both_languages(site: Pa
 
 
 @pytest.mark.parametrize(("locked", "overruled"), [
-    ({"onenet.cardstatus": "00", "onenet.billingstatus": "01"}, [{"key": "onenet.billingstatus", "value": "01"}]),
+    ({"onenet.cardstatus": "00", "ctcmp.queryCardMainStatus": 3}, [{"key": "ctcmp.queryCardMainStatus", "value": "3"}]),
+    # a billing stage beside a card shown active (the code's `narrows`): a new card, not a disagreement
+    ({"onenet.cardstatus": "00", "onenet.billingstatus": "01"}, []),
+    ({"symptom": "active_offline", "onenet.billingstatus": "02"}, []),
     ({"symptom": "no_service", "onenet.cardstatus": "00"}, [{"key": "onenet.cardstatus", "value": "00"}]),
     ({"onenet.cardstatus": "00", "huawei.operatorStatus": -1}, []),  # two readings that agree
     # a portal's "no service" that a code makes precise (symptom's `narrowed` in tree.toml): kept, not overruled
@@ -236,7 +241,7 @@ def test_the_built_article_and_guide_carry_the_tables_in_both_languages(site: Pa
     ({"symptom": "active_offline", "ctcmp.queryCardMainStatus": 3}, [{"key": "ctcmp.queryCardMainStatus", "value": "3"}]),
 ])
 def test_a_platform_reading_that_is_not_used_is_named_on_the_page(locked: dict, overruled: list) -> None:
-    """Two readings that disagree on the card's state (OneNET shows it 正常, its billing says test period; or
+    """Two readings that disagree on the card's state (OneNET shows it 正常, China Telecom's CMP deactivated; or
     the portal says stopped while a code says active): one is used, and the page says which was not, with
     its words, so the person checks the platform instead of trusting a silent choice."""
     for lang in LANGS:
@@ -267,12 +272,12 @@ def test_a_reading_not_used_is_named_on_the_first_step_and_on_the_result_not_on_
 
 
 def test_the_cli_names_a_reading_it_did_not_use() -> None:
-    facts = json.dumps({"onenet.cardstatus": "00", "onenet.billingstatus": "01"})
+    facts = json.dumps({"onenet.cardstatus": "00", "ctcmp.queryCardMainStatus": 3})
     data = json.loads(run("diagnose", "--facts", facts, "--lang", "en").stdout)
-    assert [(o["key"], o["value"]) for o in data["overruled"]] == [("onenet.billingstatus", "01")]
+    assert [(o["key"], o["value"]) for o in data["overruled"]] == [("ctcmp.queryCardMainStatus", "3")]
     assert "not used" in data["overruled"][0]["notice"] and [c["id"] for c in data["causes"]] == ["not_suspended"]
     text = run("diagnose", "--facts", facts, "--format", "text").stdout
-    assert text.startswith("中国移动 OneNET") and "没有采用" in text.splitlines()[0], text
+    assert text.startswith("中国电信 CMP") and "没有采用" in text.splitlines()[0], text
     agreeing = json.loads(run("diagnose", "--facts", json.dumps({"onenet.cardstatus": "00"})).stdout)
     assert agreeing["overruled"] == []
 

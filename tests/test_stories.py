@@ -381,6 +381,9 @@ STORIES = [
           "plan=valid); the plan had been expired five months: the number may be gone, as without plan=valid",
           ["stop_reason=unknown", "months_expired=3", "=> expired_cancelled:possible"],
           facts={"symptom": "no_service", "balance": "renewed_still_stopped", "plan": "valid"}),
+    Story("A OneNET portal passes its whole card query for a new tracker: status 正常 and billing 沉默期 (silent "
+          "period: a card not used yet). Not two readings that disagree: a new card that has not worked yet",
+          ["=> test_period_ended:likely"], facts={"onenet.cardstatus": "00", "onenet.billingstatus": "02"}),
     Story("A card shown active: after the device checks, 'renewed, still stopped' is not offered (a cancelled number "
           "shows no 在用, so how long it was expired tells nothing); 'all fine' leads on as before",
           ["symptom=active_offline", "=> not_suspended:likely", "still", "account=fine", "event=nothing", "other=no",

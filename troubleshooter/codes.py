@@ -48,6 +48,7 @@ class CodeValue:
     meaning: Text
     facts: tuple[tuple[str, Value], ...]
     short: Text | None = None  # a position no value lists: "other reason (position N)", in place of words
+    narrows: tuple[str, ...] = ()  # values of its fact it makes precise rather than contradicts (codes.toml)
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,7 @@ def _facts(p: Parser, tree: Tree, raw: Any, where: str) -> tuple[tuple[str, Valu
 
 def _value(p: Parser, tree: Tree, raw: Any, where: str, kind: str, typ: str, length: int) -> CodeValue:
     raw = p.table(raw, where)
-    plain_keys(p, raw, where, ("code", "words", "meaning", "facts"))
+    plain_keys(p, raw, where, ("code", "words", "meaning", "facts", "narrows"))
     code = raw.get("code")
     if not isinstance(code, str) or not code:
         p.problem(where, "expected code = \"…\" (a string, e.g. code = \"00\" or code = \"4\")")
@@ -148,7 +149,14 @@ def _value(p: Parser, tree: Tree, raw: Any, where: str, kind: str, typ: str, len
         p.problem(where, "expected words = \"…\": what the platform shows for this value")
         words = ""
     meaning = p.text(raw.get("meaning"), f"{where}.meaning") or Text("", "")
-    return CodeValue(code, words, meaning, _facts(p, tree, raw.get("facts", {}), f"{where}.facts"))
+    facts = _facts(p, tree, raw.get("facts", {}), f"{where}.facts")
+    narrows = raw.get("narrows", [])
+    single = [fid for fid, value in facts if not isinstance(value, tuple)]
+    if not isinstance(narrows, list) or narrows and (len(single) != 1 or not all(
+            isinstance(v, str) and v in tree.facts[single[0]].values for v in narrows)):
+        p.problem(f"{where}.narrows", "expected a list of values of the one single-value fact this code sets")
+        narrows = []
+    return CodeValue(code, words, meaning, facts, narrows=tuple(narrows))
 
 
 def _field(p: Parser, tree: Tree, raw: Any, i: int) -> Field:
@@ -275,7 +283,8 @@ def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decod
     value for a single-value fact is not the one kept is added to `overruled`, so the page can say so.
 
     Facts given outright win over a code for a fact holding one value, unless the code makes the given value
-    precise (the fact's `narrowed`: a portal's "no service" that the code says is a resume under way); for a
+    precise (the fact's `narrowed`: a portal's "no service" that the code says is a resume under way; the code's
+    `narrows`: OneNET's 正常 that its billing status says is a new card in its test or silent period); for a
     fact holding several (stop_reason), the values join in the fact's order, and a vague one (none_shown) is
     kept only when nothing more precise is known. Codes are applied in the file's field order, so the result does not
     depend on the order a portal lists them in."""
@@ -293,7 +302,7 @@ def merge(codes: Codes, tree: Tree, facts: dict[str, Value], decoded: list[Decod
                     facts[fid] = tuple(v for v in fact.values if v in have)
                     for v in value:
                         sources.setdefault((fid, v), []).append((d, part))
-                elif fid in given and value in dict(fact.narrowed).get(str(facts[fid]), ()):
+                elif fid in facts and (value in dict(fact.narrowed).get(str(facts[fid]), ()) or facts[fid] in part.narrows):
                     facts[fid] = value
                     given.discard(fid)  # a later code must agree with this one, as if none had been given
                     sources.setdefault((fid, value), []).append((d, part))
