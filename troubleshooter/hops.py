@@ -15,8 +15,6 @@ from .findings import FIXED, brought, findings, implied
 from .schema import Option, Question, Tree, Value
 
 Facts = Mapping[str, Value]
-
-
 Hops = tuple[tuple[int, tuple[str, ...]], ...]  # (path index, causes first dealt with there)
 
 
