@@ -366,7 +366,8 @@ def test_a_renewal_settles_the_ended_plan_not_arrears() -> None:
 # A portal's locked facts that later questions would ask, answers that bring causes to `fixed`, platform codes.
 PORTAL_STARTS = [{}, {"device": "phone"}, {"stop_reason": "arrears", "location": "CN-XJ"}, {"plan": "expired"},
                  {"balance": "renewed_still_stopped", "symptom": "active_offline"},
-                 {"balance": "paid_still_stopped"}, {"huawei.operatorStatus": 4}, {"unused_months": 7}]
+                 {"balance": "paid_still_stopped"}, {"huawei.operatorStatus": 4}, {"unused_months": 7},
+                 {"stop_reason": "unknown", "balance": "arrears"}]  # "several cards" sets two facts at once
 
 
 @pytest.mark.parametrize("start", PORTAL_STARTS, ids=[json.dumps(s) for s in PORTAL_STARTS])

@@ -80,7 +80,9 @@ def walk(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Walk
     given, facts = facts, implied(tree, facts)
     found = findings(tree, facts)  # the same facts all along the walk: work them out once
     path: list[tuple[Question, Option]] = []
-    passed: list[tuple[int, bool]] = []  # results gone past or ended at: path index, and the resume dealt with there
+    # results gone past or ended at: path index, where the walk went on (None: it ends there), whether the resume
+    # was shown there (due) or "still" on it followed there (at the end)
+    passed: list[tuple[int, str | None, bool]] = []
     fixed = set(several(facts.get(FIXED)))
     resume_done = resumed(tree, fixed)
     bringing = _resume_said(tree, facts, fixed - set(resume_done))
@@ -99,10 +101,10 @@ def walk(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Walk
             if (due and not resume_done) or _stops(tree, found, fixed, path, skip):
                 current = None if ends else question
                 if ends:
-                    passed.append((len(path) - 1, False))
+                    passed.append((len(path) - 1, None, False))
                 break
             if ends:  # passed by like a result with nothing new: "back" from beyond undoes the "still"
-                passed.append((len(path) - 1, due))
+                passed.append((len(path) - 1, skip, due))
             node = skip
             continue
         path.append((question, option))
@@ -111,9 +113,9 @@ def walk(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Walk
             continue
         due = option.then is not None and _due(tree, bringing, option.then)
         if option.then is None or (due and not resume_done) or _stops(tree, found, fixed, path, option.then):
-            passed.append((len(path) - 1, option.then is None and bool(resume_done)))  # "still" on the resume after it
+            passed.append((len(path) - 1, None, option.then is None and bool(resume_done)))  # "still" on the resume after it
             break
-        passed.append((len(path) - 1, due))  # due: "still" on the resume it showed next, too
+        passed.append((len(path) - 1, option.then, due))  # due: "still" on the resume it showed next, too
         node = option.then
     return Walk(tuple(path), current, partial(still_hops, tree, given, facts, fixed, path, passed, locked, resume_done))
 
@@ -217,7 +219,12 @@ def _undo(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str], kept: froze
             return without(tree, facts, FIXED, last_hop[1])
         if not theirs[i]:
             continue
-        _, option = w.path[i]
+        question, option = w.path[i]
+        # the walk follows an answer by its first fact; the one given may have set more (several cards at once:
+        # many_cards beside the symptom), and undoing only the first would leave the question answered
+        fuller = [o for o in (*question.options, *question.withheld) if len(o.sets) > len(option.sets)
+                  and all(fid in facts and m.accepts(facts[fid], tree.restricted_regions) for fid, m in o.sets)]
+        option = max(fuller, key=lambda o: len(o.sets), default=option)
         undo = [fid for fid, _ in option.sets if fid not in locked and fid in facts]
         if undo:
             out = dict(facts)

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from .findings import FIXED, brought, findings, implied
+from .findings import FIXED, Finding, brought, findings, implied
+from .reach import asked_from
 from .schema import Option, Question, Tree, Value
 
 Facts = Mapping[str, Value]
@@ -19,24 +20,30 @@ Hops = tuple[tuple[int, tuple[str, ...]], ...]  # (path index, causes first deal
 
 
 def still_hops(tree: Tree, given: Facts, facts: Facts, fixed: set[str], path: list[tuple[Question, Option]],
-               passed: list[tuple[int, bool]], locked: frozenset[str], resume_done: tuple[str, ...]) -> Hops:
-    """At each result the walk went past or ended at (`passed`: path index, and whether "still" on the resume
-    followed there), the dealt-with causes that result showed first; then the resume. `given` are the facts as
-    passed, `facts` with what they imply. What an answer brought to `fixed` ("paid, still stopped") is that
-    answer's own, undone with it, not a "still"."""
+               passed: list[tuple[int, str | None, bool]], locked: frozenset[str], resume_done: tuple[str, ...]) -> Hops:
+    """At each result the walk went past or ended at (`passed`: path index; where the walk went on from there,
+    None where it ends; whether the resume was shown there, or "still" on it followed), the dealt-with causes
+    that result showed first; then the resume. A result the walk goes past was shown before "still" only if it
+    had something to say then (engine._stops, with the facts known by then): else no "still" was said there.
+    `given` are the facts as passed, `facts` with what they imply. What an answer brought to `fixed` ("paid,
+    still stopped") is that answer's own, undone with it, not a "still"."""
     said = brought(tree, facts).get(FIXED, frozenset())
     hops: list[tuple[int, tuple[str, ...]]] = []
     before: set[str] = set()
-    for at, resume in passed:
+    for at, then, resume in passed:
         left = fixed - said - before  # most walks have none: nothing to work out
         later = {fid for _, o in path[at + 1:] for fid, _ in o.sets} - locked - {FIXED}
-        held: frozenset[str] = frozenset()
+        held: tuple[Finding, ...] = ()
         if left and later & given.keys():
             held = held_by(tree, tuple(sorted((f, v) for f, v in given.items() if f not in later and f != FIXED)))
         elif left:  # nothing answered after it: what the walk's own facts bring up
-            held = frozenset(f.cause.id for f in findings(tree, facts))
-        new = tuple(c.id for c in tree.causes if c.id in left and c.id in held)
-        hops.append((at, new))
+            held = tuple(findings(tree, facts))
+        if then is not None and not resume:  # gone past: did it stop here once, before "still"?
+            waits = asked_from(tree, then) - {fid for _, o in path[:at + 1] for fid, _ in o.sets}
+            if not any(f.cause.id not in before | said and not any(fid in waits for fid, _ in f.why) for f in held):
+                held = ()
+        new = tuple(f.cause.id for f in held if f.cause.id in left)
+        hops.append((at, tuple(c.id for c in tree.causes if c.id in new)))
         before.update(new)
         if resume:
             hops.append((at, tuple(c for c in resume_done if c not in before)))
@@ -45,6 +52,6 @@ def still_hops(tree: Tree, given: Facts, facts: Facts, fixed: set[str], path: li
 
 
 @lru_cache(maxsize=1 << 16)
-def held_by(tree: Tree, items: tuple[tuple[str, Value], ...]) -> frozenset[str]:
-    """The causes these facts bring up (what a result showed before the answers after it), by id."""
-    return frozenset(f.cause.id for f in findings(tree, implied(tree, dict(items))))
+def held_by(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
+    """The causes these facts bring up (what a result showed before the answers after it)."""
+    return tuple(findings(tree, implied(tree, dict(items))))
