@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache, partial
 from .findings import (FIXED, Finding, awaiting_resume, brought, diagnose, final_word, findings, gained, implied,
                        resumed, several)
-from .hops import Hops, still_hops
+from .hops import Hops, still_hops, stops
 from .reach import asked_from, concludes
 from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
 
@@ -98,7 +98,7 @@ def walk(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Walk
                 break
             ends = all(o.next == RESULT for o in question.options)  # every answer would show the same result
             due = _due(tree, bringing, skip)
-            if (due and not resume_done) or _stops(tree, found, fixed, path, skip):
+            if (due and not resume_done) or stops(tree, found, fixed, path, skip):
                 current = None if ends else question
                 if ends:
                     passed.append((len(path) - 1, None, False))
@@ -112,7 +112,7 @@ def walk(tree: Tree, facts: Facts, locked: frozenset[str] = frozenset()) -> Walk
             node = option.next
             continue
         due = option.then is not None and _due(tree, bringing, option.then)
-        if option.then is None or (due and not resume_done) or _stops(tree, found, fixed, path, option.then):
+        if option.then is None or (due and not resume_done) or stops(tree, found, fixed, path, option.then):
             passed.append((len(path) - 1, None, option.then is None and bool(resume_done)))  # "still" on the resume after it
             break
         passed.append((len(path) - 1, option.then, due))  # due: "still" on the resume it showed next, too
@@ -135,13 +135,6 @@ def _resume_said(tree: Tree, facts: Facts, fixed: set[str]) -> set[str]:
     if not said or not said & set(awaiting_resume(tree, facts, fixed)):
         return set()
     return {fid for fid, value in facts.items() if brought(tree, {fid: value}).get(FIXED)}
-
-
-def _stops(tree: Tree, found: list[Finding], fixed: set[str], path: list[tuple[Question, Option]], then: str) -> bool:
-    """Whether a result here has something new to say. A cause explained only by facts that the walk
-    asks about further on (from `then`) waits until it gets there."""
-    later = asked_from(tree, then) - {fid for _, o in path for fid, _ in o.sets}
-    return any(f.cause.id not in fixed and not any(fid in later for fid, _ in f.why) for f in found)
 
 
 def next_question(tree: Tree, facts: Facts) -> Question | None:

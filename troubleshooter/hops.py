@@ -8,7 +8,7 @@ walk, not those further on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from .findings import FIXED, Finding, brought, findings, implied
@@ -24,7 +24,7 @@ def still_hops(tree: Tree, given: Facts, facts: Facts, fixed: set[str], path: li
     """At each result the walk went past or ended at (`passed`: path index; where the walk went on from there,
     None where it ends; whether the resume was shown there, or "still" on it followed), the dealt-with causes
     that result showed first; then the resume. A result the walk goes past was shown before "still" only if it
-    had something to say then (engine._stops, with the facts known by then): else no "still" was said there.
+    had something to say then (`stops`, with the facts known by then): else no "still" was said there.
     `given` are the facts as passed, `facts` with what they imply. What an answer brought to `fixed` ("paid,
     still stopped") is that answer's own, undone with it, not a "still"."""
     said = brought(tree, facts).get(FIXED, frozenset())
@@ -38,12 +38,11 @@ def still_hops(tree: Tree, given: Facts, facts: Facts, fixed: set[str], path: li
             held = held_by(tree, tuple(sorted((f, v) for f, v in given.items() if f not in later and f != FIXED)))
         elif left:  # nothing answered after it: what the walk's own facts bring up
             held = tuple(findings(tree, facts))
-        if then is not None and not resume:  # gone past: did it stop here once, before "still"?
-            waits = asked_from(tree, then) - {fid for _, o in path[:at + 1] for fid, _ in o.sets}
-            if not any(f.cause.id not in before | said and not any(fid in waits for fid, _ in f.why) for f in held):
-                held = ()
-        new = tuple(f.cause.id for f in held if f.cause.id in left)
-        hops.append((at, tuple(c.id for c in tree.causes if c.id in new)))
+        if then is not None and not resume and not stops(tree, held, before | said, path[:at + 1], then):
+            held = ()  # gone past, and it had nothing to say before "still" either: the walk never stopped here
+        shown = {f.cause.id for f in held}
+        new = tuple(c.id for c in tree.causes if c.id in left and c.id in shown)
+        hops.append((at, new))
         before.update(new)
         if resume:
             hops.append((at, tuple(c for c in resume_done if c not in before)))
@@ -55,3 +54,10 @@ def still_hops(tree: Tree, given: Facts, facts: Facts, fixed: set[str], path: li
 def held_by(tree: Tree, items: tuple[tuple[str, Value], ...]) -> tuple[Finding, ...]:
     """The causes these facts bring up (what a result showed before the answers after it)."""
     return tuple(findings(tree, implied(tree, dict(items))))
+
+
+def stops(tree: Tree, found: Sequence[Finding], fixed: set[str], path: Sequence[tuple[Question, Option]], then: str) -> bool:
+    """Whether a result here has something new to say (engine.walk stops at it). A cause explained only by facts
+    that the walk asks about further on (from `then`) waits until it gets there."""
+    later = asked_from(tree, then) - {fid for _, o in path for fid, _ in o.sets}
+    return any(f.cause.id not in fixed and not any(fid in later for fid, _ in f.why) for f in found)
