@@ -22,7 +22,7 @@ from .findings import (FIXED, Finding, awaiting_resume, brought, diagnose, final
                        resumed, several)
 from .hops import Hops, still_hops, stops
 from .reach import asked_from, concludes
-from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value
+from .schema import ELSEWHERE, RESULT, UNKNOWN, Fact, Option, Question, Tree, Value, all_accept
 
 Facts = Mapping[str, Value]
 
@@ -216,7 +216,7 @@ def _undo(tree: Tree, facts: Facts, w: Walk, locked: frozenset[str], kept: froze
         # the walk follows an answer by its first fact; the one given may have set more (several cards at once:
         # many_cards beside the symptom), and undoing only the first would leave the question answered
         fuller = [o for o in (*question.options, *question.withheld) if len(o.sets) > len(option.sets)
-                  and all(fid in facts and m.accepts(facts[fid], tree.restricted_regions) for fid, m in o.sets)]
+                  and all_accept(o.sets, facts, tree.restricted_regions)]
         option = max(fuller, key=lambda o: len(o.sets), default=option)
         undo = [fid for fid, _ in option.sets if fid not in locked and fid in facts]
         if undo:
@@ -234,7 +234,7 @@ def offered(tree: Tree, question: Question, facts: Facts, locked: frozenset[str]
     `unless`); they are withheld, as a profile's are."""
     keep = tuple(o for o in question.options if o.key == UNKNOWN or all(
         fid not in locked or tree.facts[fid].multiple or m.accepts(facts[fid]) for fid, m in o.sets) and not (
-        o.unless and all(fid in facts and m.accepts(facts[fid], tree.restricted_regions) for fid, m in o.unless)))
+        o.unless and all_accept(o.unless, facts, tree.restricted_regions)))
     if keep == question.options:
         return question
     return replace(question, options=keep, withheld=question.withheld + tuple(o for o in question.options if o not in keep))

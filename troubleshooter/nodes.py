@@ -153,12 +153,8 @@ def _option(p: Parser, opt: Mapping[str, Any], where: str, fact: Fact, facts: Ma
             if isinstance(value, (list, Mapping)) or not value_ok(fact, value, regions) or value == RESTRICTED:
                 p.problem(where, f"has value {shown(value)}, which fact {fact.id or '?'} does not accept")
             sets.append((fact.id, Matcher(frozenset({value if is_whole(value) else str(value)}))))
-    for fid, raw in p.table(opt.get("set", {}), f"{where}.set").items():
-        other = facts.get(fid)
-        if other is None:
-            p.problem(where, f"sets unknown fact {shown(fid)}; expected one of {', '.join(facts)}")
-        elif fid != fact.id or "value" not in opt:
-            sets.append((fid, parse_matcher(p, other, raw, f"{where}.set", regions)))
+    sets += [(fid, m) for fid, m in fact_matchers(p, opt.get("set", {}), where, "set", "sets", facts, regions)
+             if fid != fact.id or "value" not in opt]
     if "value" in opt and upto is None:  # the answer means what its value brings (the fact's `brings`)
         named = {fid for fid, _ in sets}
         sets += [(fid, Matcher(frozenset(v if isinstance(v, tuple) else (v,))))
@@ -170,12 +166,7 @@ def _option(p: Parser, opt: Mapping[str, Any], where: str, fact: Fact, facts: Ma
     if not isinstance(key, (str, int)) or isinstance(key, bool):
         p.problem(where, "needs key = \"…\" when it has no value")
         key = where
-    unless = []
-    for fid, raw in p.table(opt.get("unless", {}), f"{where}.unless").items():
-        if fid not in facts:
-            p.problem(where, f"unless names unknown fact {shown(fid)}; expected one of {', '.join(facts)}")
-        else:
-            unless.append((fid, parse_matcher(p, facts[fid], raw, f"{where}.unless", regions)))
+    unless = fact_matchers(p, opt.get("unless", {}), where, "unless", "unless names", facts, regions)
     opt_then = opt.get("then", then)  # then = "result": this answer is the last word, nothing goes on after it
     return Option(str(key), label, str(opt.get("next", "")), tuple(sets),
                   str(opt_then) if opt_then and opt_then != RESULT else None, tuple(unless))
@@ -235,18 +226,23 @@ def parse_doubt(p: Parser, raw: Mapping[str, Any], i: int, facts: Mapping[str, F
     return Doubt(tuple(_alternative(p, alt, f"{where}.when", facts, regions) for alt in alts), frozenset(causes))
 
 
+def fact_matchers(p: Parser, raw: Any, where: str, key: str, verb: str, facts: Mapping[str, Fact],
+                  regions: Mapping[str, Any]) -> list[tuple[str, Matcher]]:
+    """A `{ fact = value, … }` table (an option's `set` or `unless`, a `when` alternative) as (fact, matcher)
+    pairs; an unknown fact is a problem named at `where`, its value's at `where`.`key`."""
+    out: list[tuple[str, Matcher]] = []
+    for fid, want in p.table(raw, f"{where}.{key}" if key else where).items():
+        if fid not in facts:
+            p.problem(where, f"{verb} unknown fact {shown(fid)}; expected one of {', '.join(facts)}")
+        else:
+            out.append((fid, parse_matcher(p, facts[fid], want, f"{where}.{key}" if key else where, regions)))
+    return out
+
+
 def _alternative(p: Parser, alt: Mapping[str, Any], where: str, facts: Mapping[str, Fact],
                  regions: Mapping[str, Text | None]) -> Alternative:
     """`{ fact = value, …, confidence = "possible" }`: testing the stop reason makes it "confirmed"."""
-    cond: list[tuple[str, Matcher]] = []
-    for fid, want in alt.items():
-        if fid == "confidence":
-            continue
-        fact = facts.get(fid)
-        if fact is None:
-            p.problem(where, f"uses unknown fact {shown(fid)}; expected one of {', '.join(facts)}")
-            continue
-        cond.append((fid, parse_matcher(p, fact, want, where, regions)))
+    cond = fact_matchers(p, {k: v for k, v in alt.items() if k != "confidence"}, where, "", "uses", facts, regions)
     confirmed = any(fid == STOP_REASON for fid, _ in cond)
     confidence = alt.get("confidence", "confirmed" if confirmed else "likely")
     if confidence not in CONFIDENCE or (confidence == "confirmed") != confirmed:

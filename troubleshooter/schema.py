@@ -95,6 +95,11 @@ class Matcher:
         return self.lo if self.lo is not None else next(iter(self.values))
 
 
+def all_accept(pairs: tuple[tuple[str, Matcher], ...], facts: Mapping[str, Value], restricted: tuple[str, ...]) -> bool:
+    """Whether every (fact, matcher) pair accepts the fact's known value (an unknown fact does not count)."""
+    return all(fid in facts and m.accepts(facts[fid], restricted) for fid, m in pairs)
+
+
 @dataclass(frozen=True)
 class Option:
     """An answer. Choosing it sets the facts in `sets`; for facts already known, the walk follows the first
